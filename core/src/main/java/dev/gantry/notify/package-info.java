@@ -1,0 +1,5 @@
+/**
+ * Internal: wake-ups. {@link dev.gantry.notify.PostgresNotifier} LISTENs on a dedicated
+ * connection; {@link dev.gantry.notify.PollingNotifier} is the no-LISTEN mode for poolers.
+ */
+package dev.gantry.notify;

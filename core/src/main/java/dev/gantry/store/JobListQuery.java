@@ -1,0 +1,51 @@
+package dev.gantry.store;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.gantry.job.JobFilter;
+import dev.gantry.job.JobState;
+
+/** Builds the jobs-explorer query from fixed fragments of {@link JobSql}; never from caller text. */
+record JobListQuery(NamedSql sql, Map<String, Object> values) {
+
+    static JobListQuery of(JobFilter f, String schema) {
+        StringBuilder sql = new StringBuilder(JobSql.LIST_SELECT);
+        Map<String, Object> values = new HashMap<>();
+        if (!f.states().isEmpty()) {
+            sql.append(JobSql.LIST_STATES);
+            values.put("states", NamedSql.SqlArray.of("text", f.states().stream().map(JobState::dbName).toList()));
+        }
+        if (f.queue() != null) {
+            sql.append(JobSql.LIST_QUEUE);
+            values.put("queue", f.queue());
+        }
+        if (f.kind() != null) {
+            sql.append(JobSql.LIST_KIND);
+            values.put("kind", f.kind());
+        }
+        if (f.tag() != null) {
+            sql.append(JobSql.LIST_TAG);
+            values.put("tag", f.tag());
+        }
+        if (f.text() != null && !f.text().isEmpty()) {
+            sql.append(JobSql.LIST_TEXT);
+            values.put("text", f.text());
+        }
+        if (f.createdAfter() != null) {
+            sql.append(JobSql.LIST_CREATED_AFTER);
+            values.put("created_after", f.createdAfter());
+        }
+        if (f.createdBefore() != null) {
+            sql.append(JobSql.LIST_CREATED_BEFORE);
+            values.put("created_before", f.createdBefore());
+        }
+        if (f.cursor() != null) {
+            sql.append(JobSql.LIST_CURSOR);
+            values.put("cursor", f.cursor());
+        }
+        sql.append(JobSql.LIST_ORDER);
+        values.put("limit", f.limit() + 1);
+        return new JobListQuery(NamedSql.parse(sql.toString(), schema), values);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.gantry.store;
+
+/**
+ * The runtime queries on {@code gantry.jobs}. Only {@link JobStore} uses them. Every write that
+ * can race with a worker is fenced on state, attempt and worker id.
+ */
+final class JobSql {
+    private JobSql() {
+    }
+
+    static final String COLUMNS = """
+            id, queue, kind, args::text AS args, state, priority, attempt, max_attempts, run_at, created_at,
+            attempted_at, finished_at, worker_id, lease_expires_at, timeout_ms, errors::text AS errors,
+            result::text AS result, unique_key, tags, cancel_requested_at""";
+
+    /** Inserts one job; a unique key held by an active job makes it insert nothing (see SELECT_BY_UNIQUE_KEY). */
+    static final String INSERT = """
+            INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
+                                     timeout_ms, unique_key, tags)
+            SELECT :queue, :kind, :args::jsonb,
+                   CASE WHEN t.run_at > t.now THEN 'scheduled' ELSE 'available' END,
+                   :priority, :max_attempts, t.run_at, t.now, :timeout_ms, :unique_key, :tags::text[]
+              FROM (SELECT coalesce(:now::timestamptz, now()) AS now,
+                           coalesce(:run_at::timestamptz, :now::timestamptz, now()) AS run_at) t
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+            DO NOTHING
+            RETURNING""" + " " + COLUMNS;
+
+    /** Inserts many jobs in one statement from parallel arrays, in input order. */
+    static final String INSERT_MANY = """
+            INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
+                                     timeout_ms, unique_key, tags)
+            SELECT i.queue, i.kind, i.args::jsonb,
+                   CASE WHEN coalesce(i.run_at::timestamptz, t.now) > t.now THEN 'scheduled' ELSE 'available' END,
+                   i.priority, i.max_attempts, coalesce(i.run_at::timestamptz, t.now), t.now, i.timeout_ms,
+                   i.unique_key, coalesce(i.tags::text[], '{}')
+              FROM unnest(:queues::text[], :kinds::text[], :args::text[], :priorities::int[],
+                          :max_attempts::int[], :run_ats::text[], :timeouts::int[], :unique_keys::text[],
+                          :tags::text[]) WITH ORDINALITY
+                   AS i(queue, kind, args, priority, max_attempts, run_at, timeout_ms, unique_key, tags, ord),
+                   (SELECT coalesce(:now::timestamptz, now()) AS now) t
+             ORDER BY i.ord
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+            DO NOTHING
+            RETURNING""" + " " + COLUMNS;
+
+    /** The active job holding each of these unique keys. */
+    static final String SELECT_BY_UNIQUE_KEYS = "SELECT " + COLUMNS + """
+             FROM gantry.jobs
+            WHERE unique_key = ANY(:unique_keys::text[]) AND state NOT IN ('cancelled', 'discarded')""";
+
+    static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM gantry.jobs WHERE id = :id";
+
+    /**
+     * Claims up to :limit available jobs of a queue in claim order. SKIP LOCKED lets racing
+     * workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into the
+     * UPDATE, which could otherwise lock more rows than the LIMIT.
+     */
+    static final String CLAIM = """
+            WITH picked AS MATERIALIZED (
+                SELECT id FROM gantry.jobs
+                 WHERE state = 'available' AND queue = :queue
+                 ORDER BY priority, run_at, id
+                 LIMIT :limit
+                 FOR UPDATE SKIP LOCKED)
+            UPDATE gantry.jobs j
+               SET state = 'running', attempt = j.attempt + 1,
+                   attempted_at = coalesce(:now::timestamptz, now()),
+                   worker_id = :worker_id,
+                   lease_expires_at = coalesce(:now::timestamptz, now()) + :lease_ms * interval '1 millisecond'
+              FROM picked
+             WHERE j.id = picked.id
+            RETURNING j.id, j.queue, j.kind, j.args::text AS args, j.state, j.priority, j.attempt, j.max_attempts,
+                      j.run_at, j.created_at, j.attempted_at, j.finished_at, j.worker_id, j.lease_expires_at,
+                      j.timeout_ms, j.errors::text AS errors, j.result::text AS result, j.unique_key, j.tags,
+                      j.cancel_requested_at""";
+
+    /**
+     * Writes a batch of outcomes, only for attempts this worker still holds (the zombie fence);
+     * returns the ids it applied. A release undoes the claim's attempt increment.
+     */
+    static final String APPLY_OUTCOMES = """
+            UPDATE gantry.jobs j
+               SET state = o.state,
+                   attempt = CASE WHEN o.release THEN j.attempt - 1 ELSE j.attempt END,
+                   finished_at = CASE WHEN o.state IN ('completed', 'discarded', 'cancelled')
+                                      THEN coalesce(:now::timestamptz, now()) END,
+                   run_at = CASE WHEN o.state IN ('retryable', 'available')
+                                 THEN coalesce(:now::timestamptz, now()) + o.delay_ms * interval '1 millisecond'
+                                 ELSE j.run_at END,
+                   errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
+                   result = o.result::jsonb,
+                   worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
+              FROM unnest(:ids::bigint[], :attempts::int[], :states::text[], :delays::bigint[], :errors::text[],
+                          :results::text[], :releases::boolean[])
+                   AS o(id, attempt, state, delay_ms, error, result, release)
+             WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = :worker_id
+            RETURNING j.id""";
+
+    /** Extends the leases this worker still holds; reports which of them an operator asked to cancel. */
+    static final String RENEW_LEASES = """
+            UPDATE gantry.jobs
+               SET lease_expires_at = coalesce(:now::timestamptz, now()) + :lease_ms * interval '1 millisecond'
+             WHERE id = ANY(:ids::bigint[]) AND state = 'running' AND worker_id = :worker_id
+            RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
+
+    /** Wakes the workers of a queue (after releases and retries, which the insert trigger does not see). */
+    static final String NOTIFY_QUEUE = "SELECT pg_notify(:channel, json_build_object('queue', :queue::text)::text)";
+
+    /** Scheduled and retryable jobs that are due become available (gantry.stage_due, shared with the SQL API). */
+    static final String STAGE_DUE = "SELECT gantry.stage_due(NULL, :now::timestamptz, :limit)";
+
+    /** Running jobs whose lease expired go back to retryable or discarded (gantry.rescue_expired). */
+    static final String RESCUE_EXPIRED = "SELECT retried, discarded FROM gantry.rescue_expired(NULL, :now::timestamptz, :limit)";
+
+    /** Cancels a job that has not finished. A running job is only flagged: its worker stops it and writes the outcome. */
+    static final String CANCEL = """
+            UPDATE gantry.jobs
+               SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
+                   finished_at = CASE WHEN state = 'running' THEN finished_at ELSE coalesce(:now::timestamptz, now()) END,
+                   cancel_requested_at = coalesce(:now::timestamptz, now())
+             WHERE id = :id AND state IN ('pending', 'scheduled', 'available', 'retryable', 'running')
+            RETURNING""" + " " + COLUMNS;
+
+    /**
+     * Makes a discarded, cancelled or retryable job available now. Allows one more attempt when
+     * it had used them all.
+     */
+    static final String RETRY = """
+            WITH retried AS (
+                UPDATE gantry.jobs
+                   SET state = 'available', run_at = coalesce(:now::timestamptz, now()), finished_at = NULL,
+                       max_attempts = greatest(max_attempts, attempt + 1), cancel_requested_at = NULL
+                 WHERE id = :id AND state IN ('discarded', 'cancelled', 'retryable', 'scheduled')
+                RETURNING *)
+            SELECT r.id, r.queue, r.kind, r.args::text AS args, r.state, r.priority, r.attempt, r.max_attempts,
+                   r.run_at, r.created_at, r.attempted_at, r.finished_at, r.worker_id, r.lease_expires_at,
+                   r.timeout_ms, r.errors::text AS errors, r.result::text AS result, r.unique_key, r.tags,
+                   r.cancel_requested_at, pg_notify(:channel, json_build_object('queue', r.queue)::text)::text AS notified
+              FROM retried r""";
+
+    /** Deletes a job that is not running (a running job must be cancelled first). */
+    static final String DELETE = "DELETE FROM gantry.jobs WHERE id = :id AND state <> 'running' RETURNING id";
+
+    /** The jobs explorer: fixed fragments that JobListQuery appends; values are always bound. */
+    static final String LIST_SELECT = "SELECT " + COLUMNS + " FROM gantry.jobs WHERE true";
+    static final String LIST_STATES = " AND state = ANY(:states::text[])";
+    static final String LIST_QUEUE = " AND queue = :queue";
+    static final String LIST_KIND = " AND kind = :kind";
+    static final String LIST_TAG = " AND tags @> ARRAY[:tag::text]";
+    static final String LIST_TEXT = " AND (strpos(args::text, :text) > 0 OR strpos(errors::text, :text) > 0)";
+    static final String LIST_CREATED_AFTER = " AND created_at >= :created_after";
+    static final String LIST_CREATED_BEFORE = " AND created_at < :created_before";
+    static final String LIST_CURSOR = " AND id < :cursor";
+    static final String LIST_ORDER = " ORDER BY id DESC LIMIT :limit";
+
+    /**
+     * Per-queue counts for the queue monitor: jobs waiting or running now, jobs finished in the
+     * last window, and the age of the oldest available job. The unfinished states come from
+     * their partial indexes; finished jobs only from the window.
+     */
+    static final String QUEUE_COUNTS = """
+            WITH t AS (SELECT coalesce(:now::timestamptz, now()) AS now)
+            SELECT j.queue,
+                   count(*) FILTER (WHERE j.state = 'available') AS available,
+                   count(*) FILTER (WHERE j.state = 'running') AS running,
+                   count(*) FILTER (WHERE j.state = 'scheduled') AS scheduled,
+                   count(*) FILTER (WHERE j.state = 'retryable') AS retryable,
+                   count(*) FILTER (WHERE j.state = 'completed') AS completed,
+                   count(*) FILTER (WHERE j.state = 'discarded') AS discarded,
+                   extract(epoch FROM (SELECT t.now FROM t) - min(j.run_at) FILTER (WHERE j.state = 'available')) AS oldest_available_s
+              FROM gantry.jobs j
+             WHERE j.state IN ('available', 'running', 'scheduled', 'retryable')
+                OR (j.state IN ('completed', 'discarded')
+                    AND j.finished_at >= (SELECT t.now FROM t) - :window_ms * interval '1 millisecond')
+             GROUP BY j.queue
+             ORDER BY j.queue""";
+}

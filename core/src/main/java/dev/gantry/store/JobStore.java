@@ -1,0 +1,386 @@
+package dev.gantry.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.gantry.error.InvalidStateException;
+import dev.gantry.error.JobNotFoundException;
+import dev.gantry.error.StoreException;
+import dev.gantry.job.Job;
+import dev.gantry.job.JobFilter;
+import dev.gantry.job.JobPage;
+import dev.gantry.time.TimeSource;
+
+/**
+ * Reads and writes {@code gantry.jobs}. Binds parameters and maps rows; holds no business rules.
+ * Thread-safe.
+ */
+public final class JobStore {
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Db db;
+    private final SchemaName schema;
+    private final TimeSource time;
+    private final NamedSql insert;
+    private final NamedSql insertMany;
+    private final NamedSql selectByUniqueKeys;
+    private final NamedSql selectById;
+    private final NamedSql claim;
+    private final NamedSql applyOutcomes;
+    private final NamedSql renewLeases;
+    private final NamedSql notifyQueue;
+    private final NamedSql stageDue;
+    private final NamedSql rescueExpired;
+    private final NamedSql cancel;
+    private final NamedSql retry;
+    private final NamedSql delete;
+    private final NamedSql queueCounts;
+
+    public JobStore(Db db, SchemaName schema, TimeSource time) {
+        this.db = db;
+        this.schema = schema;
+        this.time = time;
+        String s = schema.value();
+        insert = NamedSql.parse(JobSql.INSERT, s);
+        insertMany = NamedSql.parse(JobSql.INSERT_MANY, s);
+        selectByUniqueKeys = NamedSql.parse(JobSql.SELECT_BY_UNIQUE_KEYS, s);
+        selectById = NamedSql.parse(JobSql.SELECT_BY_ID, s);
+        claim = NamedSql.parse(JobSql.CLAIM, s);
+        applyOutcomes = NamedSql.parse(JobSql.APPLY_OUTCOMES, s);
+        renewLeases = NamedSql.parse(JobSql.RENEW_LEASES, s);
+        notifyQueue = NamedSql.parse(JobSql.NOTIFY_QUEUE, s);
+        stageDue = NamedSql.parse(JobSql.STAGE_DUE, s);
+        rescueExpired = NamedSql.parse(JobSql.RESCUE_EXPIRED, s);
+        cancel = NamedSql.parse(JobSql.CANCEL, s);
+        retry = NamedSql.parse(JobSql.RETRY, s);
+        delete = NamedSql.parse(JobSql.DELETE, s);
+        queueCounts = NamedSql.parse(JobSql.QUEUE_COUNTS, s);
+    }
+
+    public Db db() {
+        return db;
+    }
+
+    public SchemaName schema() {
+        return schema;
+    }
+
+    /** Result of an insert: the job, and whether it is new or an existing job holding the unique key. */
+    public record Inserted(Job job, boolean duplicate) {
+    }
+
+    /** Inserts one job on the given connection (the caller's transaction, or a pooled one). */
+    public Inserted insert(Connection conn, NewJob job) throws SQLException {
+        Map<String, Object> p = new HashMap<>();
+        p.put("queue", job.queue());
+        p.put("kind", job.kind());
+        p.put("args", job.args());
+        p.put("priority", job.priority());
+        p.put("max_attempts", job.maxAttempts());
+        p.put("run_at", job.runAt());
+        p.put("now", time.nowForSql());
+        p.put("timeout_ms", job.timeoutMs());
+        p.put("unique_key", job.uniqueKey());
+        p.put("tags", NamedSql.SqlArray.of("text", job.tags()));
+        // A unique key can lose a race to a job that is then cancelled; insert again in that case.
+        for (int round = 0; round < 5; round++) {
+            List<Job> rows = query(conn, insert, p);
+            if (!rows.isEmpty()) return new Inserted(rows.getFirst(), false);
+            List<Job> existing = query(conn, selectByUniqueKeys,
+                    Map.of("unique_keys", NamedSql.SqlArray.of("text", List.of(job.uniqueKey()))));
+            if (!existing.isEmpty()) return new Inserted(existing.getFirst(), true);
+        }
+        throw new StoreException("insert job with unique key " + job.uniqueKey(),
+                new SQLException("the key kept changing hands"));
+    }
+
+    /** Inserts many jobs in one statement; returns them in input order, existing jobs for held unique keys. */
+    public List<Inserted> insertMany(Connection conn, List<NewJob> jobs) throws SQLException {
+        if (jobs.isEmpty()) return List.of();
+        int n = jobs.size();
+        List<Object> queues = new ArrayList<>(n), kinds = new ArrayList<>(n), args = new ArrayList<>(n),
+                priorities = new ArrayList<>(n), maxAttempts = new ArrayList<>(n), runAts = new ArrayList<>(n),
+                timeouts = new ArrayList<>(n), uniqueKeys = new ArrayList<>(n), tags = new ArrayList<>(n);
+        for (NewJob j : jobs) {
+            queues.add(j.queue());
+            kinds.add(j.kind());
+            args.add(j.args());
+            priorities.add(j.priority());
+            maxAttempts.add(j.maxAttempts());
+            runAts.add(j.runAt() == null ? null : j.runAt().toString());
+            timeouts.add(j.timeoutMs());
+            uniqueKeys.add(j.uniqueKey());
+            tags.add(arrayLiteral(j.tags()));
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("queues", NamedSql.SqlArray.of("text", queues));
+        p.put("kinds", NamedSql.SqlArray.of("text", kinds));
+        p.put("args", NamedSql.SqlArray.of("text", args));
+        p.put("priorities", NamedSql.SqlArray.of("int4", priorities));
+        p.put("max_attempts", NamedSql.SqlArray.of("int4", maxAttempts));
+        p.put("run_ats", NamedSql.SqlArray.of("text", runAts));
+        p.put("timeouts", NamedSql.SqlArray.of("int4", timeouts));
+        p.put("unique_keys", NamedSql.SqlArray.of("text", uniqueKeys));
+        p.put("tags", NamedSql.SqlArray.of("text", tags));
+        p.put("now", time.nowForSql());
+        List<Job> inserted = query(conn, insertMany, p);
+
+        // Rows come back in input order, minus those whose unique key was already held.
+        Map<String, Job> byKey = new HashMap<>();
+        List<Job> plain = new ArrayList<>();
+        for (Job j : inserted) {
+            if (j.uniqueKey() != null) byKey.put(j.uniqueKey(), j);
+            else plain.add(j);
+        }
+        Set<String> missingKeys = new HashSet<>();
+        for (NewJob j : jobs) {
+            if (j.uniqueKey() != null && !byKey.containsKey(j.uniqueKey())) missingKeys.add(j.uniqueKey());
+        }
+        Map<String, Job> existing = new HashMap<>();
+        if (!missingKeys.isEmpty()) {
+            for (Job j : query(conn, selectByUniqueKeys,
+                    Map.of("unique_keys", NamedSql.SqlArray.of("text", missingKeys)))) {
+                existing.put(j.uniqueKey(), j);
+            }
+        }
+        List<Inserted> out = new ArrayList<>(n);
+        Set<String> seenKeys = new HashSet<>();
+        int next = 0;
+        for (NewJob j : jobs) {
+            if (j.uniqueKey() == null) {
+                out.add(new Inserted(plain.get(next++), false));
+            } else if (byKey.containsKey(j.uniqueKey())) {
+                out.add(new Inserted(byKey.get(j.uniqueKey()), !seenKeys.add(j.uniqueKey())));
+            } else {
+                Job held = existing.get(j.uniqueKey());
+                if (held == null) {
+                    throw new StoreException("insert jobs", new SQLException(
+                            "unique key " + j.uniqueKey() + " was released while inserting; retry the batch"));
+                }
+                out.add(new Inserted(held, true));
+            }
+        }
+        return out;
+    }
+
+    /** Claims up to {@code limit} available jobs of a queue for a worker, leased for {@code lease}. */
+    public List<Job> claim(String queue, String workerId, int limit, Duration lease) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("queue", queue);
+        p.put("worker_id", workerId);
+        p.put("limit", limit);
+        p.put("lease_ms", lease.toMillis());
+        p.put("now", time.nowForSql());
+        return db.withConnection("claim jobs from queue " + queue, conn -> query(conn, claim, p));
+    }
+
+    /** Writes outcomes fenced on this worker and attempt; returns the ids applied (the others were rejected). */
+    public Set<Long> applyOutcomes(String workerId, List<OutcomeRow> outcomes) {
+        if (outcomes.isEmpty()) return Set.of();
+        int n = outcomes.size();
+        List<Object> ids = new ArrayList<>(n), attempts = new ArrayList<>(n), states = new ArrayList<>(n),
+                delays = new ArrayList<>(n), errors = new ArrayList<>(n), results = new ArrayList<>(n),
+                releases = new ArrayList<>(n);
+        for (OutcomeRow o : outcomes) {
+            ids.add(o.jobId());
+            attempts.add(o.attempt());
+            states.add(o.state());
+            delays.add(o.delayMs());
+            errors.add(o.errorJson());
+            results.add(o.resultJson());
+            releases.add(o.release());
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("ids", NamedSql.SqlArray.of("int8", ids));
+        p.put("attempts", NamedSql.SqlArray.of("int4", attempts));
+        p.put("states", NamedSql.SqlArray.of("text", states));
+        p.put("delays", NamedSql.SqlArray.of("int8", delays));
+        p.put("errors", NamedSql.SqlArray.of("text", errors));
+        p.put("results", NamedSql.SqlArray.of("text", results));
+        p.put("releases", NamedSql.SqlArray.of("bool", releases));
+        p.put("worker_id", workerId);
+        p.put("now", time.nowForSql());
+        return db.withConnection("write " + n + " job outcomes", conn -> {
+            Set<Long> applied = new HashSet<>();
+            try (PreparedStatement ps = applyOutcomes.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) applied.add(rs.getLong(1));
+            }
+            return applied;
+        });
+    }
+
+    /** Extends the leases of these running jobs, fenced on the worker. */
+    public LeaseRenewal renewLeases(String workerId, Set<Long> jobIds, Duration lease) {
+        if (jobIds.isEmpty()) return new LeaseRenewal(Set.of(), Set.of());
+        Map<String, Object> p = new HashMap<>();
+        p.put("ids", NamedSql.SqlArray.of("int8", jobIds));
+        p.put("worker_id", workerId);
+        p.put("lease_ms", lease.toMillis());
+        p.put("now", time.nowForSql());
+        return db.withConnection("renew job leases", conn -> {
+            Set<Long> held = new HashSet<>();
+            Set<Long> cancel = new HashSet<>();
+            try (PreparedStatement ps = renewLeases.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                    if (rs.getBoolean(2)) cancel.add(rs.getLong(1));
+                }
+            }
+            return new LeaseRenewal(held, cancel);
+        });
+    }
+
+    /** Wakes the workers listening for these queues. */
+    public void notifyQueues(Set<String> queues) {
+        if (queues.isEmpty()) return;
+        db.withConnection("notify queues", conn -> {
+            for (String q : queues) {
+                try (PreparedStatement ps = notifyQueue.prepare(conn,
+                        Map.of("channel", schema.jobAvailableChannel(), "queue", q))) {
+                    ps.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Makes due scheduled and retryable jobs available; returns how many. */
+    public int stageDue(int limit) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("now", time.nowForSql());
+        p.put("limit", limit);
+        return db.withConnection("stage due jobs", conn -> {
+            try (PreparedStatement ps = stageDue.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** Takes back running jobs whose lease expired. */
+    public RescueResult rescueExpired(int limit) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("now", time.nowForSql());
+        p.put("limit", limit);
+        return db.withConnection("rescue expired jobs", conn -> {
+            try (PreparedStatement ps = rescueExpired.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new RescueResult(rs.getInt(1), rs.getInt(2));
+            }
+        });
+    }
+
+    /** Counts of one queue for the monitor; completed and discarded are those of the last window. */
+    public record QueueCounts(String queue, long available, long running, long scheduled, long retryable,
+                              long completed, long discarded, double oldestAvailableSeconds) {
+    }
+
+    public List<QueueCounts> queueCounts(Duration window) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("now", time.nowForSql());
+        p.put("window_ms", window.toMillis());
+        return db.withConnection("count queues", conn -> {
+            List<QueueCounts> out = new ArrayList<>();
+            try (PreparedStatement ps = queueCounts.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new QueueCounts(rs.getString("queue"), rs.getLong("available"), rs.getLong("running"),
+                            rs.getLong("scheduled"), rs.getLong("retryable"), rs.getLong("completed"),
+                            rs.getLong("discarded"), rs.getDouble("oldest_available_s")));
+                }
+            }
+            return out;
+        });
+    }
+
+    public Optional<Job> get(long id) {
+        return db.withConnection("get job " + id,
+                conn -> query(conn, selectById, Map.of("id", id)).stream().findFirst());
+    }
+
+    public JobPage list(JobFilter filter) {
+        JobListQuery q = JobListQuery.of(filter, schema.value());
+        return db.withConnection("list jobs", conn -> {
+            List<Job> rows = query(conn, q.sql(), q.values());
+            boolean more = rows.size() > filter.limit();
+            List<Job> page = more ? rows.subList(0, filter.limit()) : rows;
+            return new JobPage(page, more ? page.getLast().id() : null);
+        });
+    }
+
+    /** Cancels a job that has not finished; a running job is flagged and stopped by its worker. */
+    public Job cancel(long id) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", id);
+        p.put("now", time.nowForSql());
+        return db.withConnection("cancel job " + id, conn -> {
+            List<Job> rows = query(conn, cancel, p);
+            if (!rows.isEmpty()) return rows.getFirst();
+            Job job = query(conn, selectById, Map.of("id", id)).stream().findFirst()
+                    .orElseThrow(() -> new JobNotFoundException(id));
+            if (job.state() == dev.gantry.job.JobState.CANCELLED) return job;
+            throw new InvalidStateException("job " + id + " is " + job.state().dbName() + " and cannot be cancelled");
+        });
+    }
+
+    /** Makes a discarded, cancelled, retryable or scheduled job available now. */
+    public Job retry(long id) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", id);
+        p.put("now", time.nowForSql());
+        p.put("channel", schema.jobAvailableChannel());
+        return db.withConnection("retry job " + id, conn -> {
+            List<Job> rows;
+            try {
+                rows = query(conn, retry, p);
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new InvalidStateException("job " + id
+                            + " cannot be retried: another active job holds its unique key");
+                }
+                throw e;
+            }
+            if (!rows.isEmpty()) return rows.getFirst();
+            Job job = query(conn, selectById, Map.of("id", id)).stream().findFirst()
+                    .orElseThrow(() -> new JobNotFoundException(id));
+            throw new InvalidStateException("job " + id + " is " + job.state().dbName()
+                    + "; only discarded, cancelled, retryable or scheduled jobs can be retried");
+        });
+    }
+
+    /** Deletes a job that is not running. */
+    public void delete(long id) {
+        db.withConnection("delete job " + id, conn -> {
+            try (PreparedStatement ps = delete.prepare(conn, Map.of("id", id)); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) return null;
+            }
+            if (query(conn, selectById, Map.of("id", id)).isEmpty()) throw new JobNotFoundException(id);
+            throw new InvalidStateException("job " + id + " is running; cancel it before deleting it");
+        });
+    }
+
+    private static List<Job> query(Connection conn, NamedSql sql, Map<String, ?> values) throws SQLException {
+        try (PreparedStatement ps = sql.prepare(conn, values); ResultSet rs = ps.executeQuery()) {
+            return Rows.jobs(rs);
+        }
+    }
+
+    /** A PostgreSQL array literal of strings, for one row's tags inside a text[] of rows. */
+    private static String arrayLiteral(List<String> values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.gantry.store;
+
+/** Queries on {@code gantry.worker_logs}; only {@link LogStore} uses them. */
+final class LogSql {
+    private LogSql() {
+    }
+
+    /** Inserts a batch of log events from parallel arrays, then wakes live tails of this worker. */
+    static final String INSERT_MANY = """
+            WITH inserted AS (
+                INSERT INTO gantry.worker_logs (worker_id, job_id, level, logger, message, fields, exception, created_at)
+                SELECT :worker_id, l.job_id, l.level, l.logger, l.message, coalesce(l.fields::jsonb, '{}'::jsonb),
+                       l.exception, l.created_at::timestamptz
+                  FROM unnest(:job_ids::bigint[], :levels::text[], :loggers::text[], :messages::text[], :fields::text[],
+                              :exceptions::text[], :created_ats::text[])
+                       AS l(job_id, level, logger, message, fields, exception, created_at)
+                RETURNING id)
+            SELECT max(id), pg_notify(:channel, json_build_object('worker_id', :worker_id::text, 'max_id', max(id))::text)::text
+              FROM inserted""";
+
+    /** Deletes log lines older than the retention, a batch at a time. */
+    static final String PRUNE = """
+            DELETE FROM gantry.worker_logs
+             WHERE id IN (SELECT id FROM gantry.worker_logs
+                           WHERE created_at < coalesce(:now::timestamptz, now()) - :retention_ms * interval '1 millisecond'
+                           LIMIT :limit)""";
+}

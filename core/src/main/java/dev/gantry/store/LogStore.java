@@ -1,0 +1,87 @@
+package dev.gantry.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gantry.time.TimeSource;
+
+/** Writes and prunes {@code gantry.worker_logs}. */
+public final class LogStore {
+    static final int PRUNE_BATCH = 10_000;
+
+    private final Db db;
+    private final SchemaName schema;
+    private final TimeSource time;
+    private final NamedSql insertMany;
+    private final NamedSql prune;
+
+    public LogStore(Db db, SchemaName schema, TimeSource time) {
+        this.db = db;
+        this.schema = schema;
+        this.time = time;
+        insertMany = NamedSql.parse(LogSql.INSERT_MANY, schema.value());
+        prune = NamedSql.parse(LogSql.PRUNE, schema.value());
+    }
+
+    /** The channel on which shipped batches are announced, for live tails. */
+    public String channel() {
+        return schema.value() + ".worker_log";
+    }
+
+    public void insertMany(String workerId, List<LogRow> rows) {
+        if (rows.isEmpty()) return;
+        int n = rows.size();
+        List<Object> jobIds = new ArrayList<>(n), levels = new ArrayList<>(n), loggers = new ArrayList<>(n),
+                messages = new ArrayList<>(n), fields = new ArrayList<>(n), exceptions = new ArrayList<>(n),
+                createdAts = new ArrayList<>(n);
+        for (LogRow r : rows) {
+            jobIds.add(r.jobId());
+            levels.add(r.level());
+            loggers.add(r.logger());
+            messages.add(r.message());
+            fields.add(r.fieldsJson());
+            exceptions.add(r.exception());
+            createdAts.add(r.createdAt().toString());
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("worker_id", workerId);
+        p.put("channel", channel());
+        p.put("job_ids", NamedSql.SqlArray.of("int8", jobIds));
+        p.put("levels", NamedSql.SqlArray.of("text", levels));
+        p.put("loggers", NamedSql.SqlArray.of("text", loggers));
+        p.put("messages", NamedSql.SqlArray.of("text", messages));
+        p.put("fields", NamedSql.SqlArray.of("text", fields));
+        p.put("exceptions", NamedSql.SqlArray.of("text", exceptions));
+        p.put("created_ats", NamedSql.SqlArray.of("text", createdAts));
+        db.withConnection("ship " + n + " log events", conn -> {
+            try (PreparedStatement ps = insertMany.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+            return null;
+        });
+    }
+
+    /** Deletes log lines older than the retention; returns how many. */
+    public int pruneOlderThan(Duration retention) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("now", time.nowForSql());
+        p.put("retention_ms", retention.toMillis());
+        p.put("limit", PRUNE_BATCH);
+        return db.withConnection("prune worker logs", conn -> {
+            int total = 0;
+            int n;
+            do {
+                try (PreparedStatement ps = prune.prepare(conn, p)) {
+                    n = ps.executeUpdate();
+                }
+                total += n;
+            } while (n == PRUNE_BATCH);
+            return total;
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gantry.store;
+
+import java.sql.SQLException;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import dev.gantry.error.InvalidInputException;
+
+/**
+ * Turns the SQL API's validation errors (SQLSTATE 22023, message "field: reason") back into the
+ * {@link InvalidInputException} the Java API throws, so both paths report bad input alike.
+ */
+final class SqlApiErrors {
+    static final String INVALID_PARAMETER = "22023";
+
+    private SqlApiErrors() {
+    }
+
+    /** The InvalidInputException this error stands for, or the error itself when it is not validation. */
+    static RuntimeException translate(SQLException e, String operation) {
+        if (!INVALID_PARAMETER.equals(e.getSQLState())) return new dev.gantry.error.StoreException(operation, e);
+        String msg = e.getMessage();
+        if (e instanceof PSQLException p) {
+            ServerErrorMessage server = p.getServerErrorMessage();
+            if (server != null && server.getMessage() != null) msg = server.getMessage();
+        }
+        int colon = msg.indexOf(": ");
+        return colon > 0 ? new InvalidInputException(msg.substring(0, colon), msg.substring(colon + 2))
+                : new InvalidInputException("input", msg);
+    }
+}

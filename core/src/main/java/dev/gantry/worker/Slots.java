@@ -1,0 +1,90 @@
+package dev.gantry.worker;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The concurrency of one queue: how many of its jobs may run at once. The limit can change while
+ * running (update_config); lowering it lets running jobs finish and claims no more until below.
+ */
+final class Slots {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int limit;
+    private int used;
+
+    Slots(int limit) {
+        this.limit = limit;
+    }
+
+    int free() {
+        lock.lock();
+        try {
+            return Math.max(0, limit - used);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int used() {
+        lock.lock();
+        try {
+            return used;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int limit() {
+        lock.lock();
+        try {
+            return limit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void take(int n) {
+        lock.lock();
+        try {
+            used += n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release() {
+        lock.lock();
+        try {
+            used--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void limit(int newLimit) {
+        lock.lock();
+        try {
+            limit = newLimit;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until no job of this queue runs, or the deadline passes; true when idle. */
+    boolean awaitIdle(long deadlineNanos, dev.gantry.time.TimeSource time) throws InterruptedException {
+        lock.lock();
+        try {
+            while (used > 0) {
+                long left = deadlineNanos - time.monotonicNanos();
+                if (left <= 0) return false;
+                changed.awaitNanos(Math.min(left, 50_000_000L));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.gantry.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gantry.config.QueueConfig;
+import dev.gantry.config.WorkerConfig;
+import dev.gantry.event.GantryListener;
+import dev.gantry.lifecycle.PeriodicLoop;
+import dev.gantry.lifecycle.Service;
+import dev.gantry.notify.Notifier;
+import dev.gantry.notify.Payloads;
+import dev.gantry.store.JobStore;
+import dev.gantry.time.TimeSource;
+
+/**
+ * One worker: a fetcher per queue, the executor, the batch completer and the lease renewer.
+ * Shutdown order: stop fetching, wait up to the shutdown timeout for running jobs, release the
+ * rest (fenced, without counting the attempt), flush the completer, stop the renewer.
+ */
+public final class WorkerRuntime implements Service {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+
+    private final WorkerConfig config;
+    private final JobStore store;
+    private final Notifier notifier;
+    private final TimeSource time;
+    private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
+    private final Map<String, QueueFetcher> fetchers = new LinkedHashMap<>();
+    private final BatchCompleter completer;
+    private final PeriodicLoop renewLoop;
+    private final ScheduledExecutorService timeouts;
+    private boolean started;
+
+    public WorkerRuntime(WorkerConfig config, JobStore store, HandlerRegistry handlers, ObjectMapper json,
+                         Notifier notifier, GantryListener listener, TimeSource time) {
+        this.config = config;
+        this.store = store;
+        this.notifier = notifier;
+        this.time = time;
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("gantry-timeouts").factory());
+        this.completer = new BatchCompleter(store, config.workerId(), config.completerFlushInterval(),
+                config.completerBatchSize(), running, listener, time);
+        JobExecutor executor = new JobExecutor(config, handlers, json, completer, running, timeouts, time);
+        for (QueueConfig q : config.queues()) {
+            fetchers.put(q.name(), new QueueFetcher(q.name(), config.workerId(), new Slots(q.concurrency()), store,
+                    executor, config.leaseDuration(), config.pollInterval(), listener, time));
+        }
+        LeaseRenewer renewer = new LeaseRenewer(store, config.workerId(), config.leaseDuration(), running);
+        this.renewLoop = new PeriodicLoop("gantry-lease-renewer", LeaseRenewer.interval(config.leaseDuration()),
+                renewer::runOnce);
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) return;
+        notifier.subscribe(store.schema().jobAvailableChannel(), this::onAvailable);
+        completer.start();
+        renewLoop.start();
+        fetchers.values().forEach(QueueFetcher::start);
+        started = true;
+        log.atInfo().setMessage("worker started").addKeyValue("worker_id", config.workerId())
+                .addKeyValue("queues", QueueConfig.format(config.queues()))
+                .addKeyValue("listen", config.listen()).log();
+    }
+
+    private void onAvailable(String payload) {
+        if (payload == null) {
+            fetchers.values().forEach(QueueFetcher::wake);
+            return;
+        }
+        String queue = Payloads.field(payload, "queue");
+        QueueFetcher f = queue == null ? null : fetchers.get(queue);
+        if (f != null) f.wake();
+    }
+
+    /** Number of jobs this worker is running (claimed, outcome not yet written). */
+    public int runningJobs() {
+        return running.size();
+    }
+
+    private QueueFetcher fetcher(String queue) {
+        QueueFetcher f = fetchers.get(queue);
+        if (f == null) throw new IllegalArgumentException("worker " + config.workerId() + " has no queue \"" + queue + "\"");
+        return f;
+    }
+
+    /** Changes a queue's concurrency while running; lowering it lets running jobs finish. */
+    public void concurrency(String queue, int concurrency) {
+        QueueFetcher f = fetcher(queue);
+        f.slots().limit(new QueueConfig(queue, concurrency).concurrency());
+        f.wake();
+    }
+
+    public void pollInterval(Duration interval) {
+        fetchers.values().forEach(f -> f.pollInterval(interval));
+    }
+
+    /** Stops (true) or resumes (false) claiming on one queue. */
+    public void pauseQueue(String queue, boolean paused) {
+        fetcher(queue).paused(paused);
+    }
+
+    /** Stops (false) or resumes (true) claiming on every queue; running jobs go on; queue pauses are kept. */
+    public void fetching(boolean on) {
+        fetchers.values().forEach(f -> f.halted(!on));
+    }
+
+    /** Unpauses every queue (restart goes back to the startup state). */
+    public void resumeAllQueues() {
+        fetchers.values().forEach(f -> f.paused(false));
+    }
+
+    /** Waits until no job runs, up to the timeout; true when idle. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = time.monotonicNanos() + timeout.toNanos();
+        boolean idle = true;
+        for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline, time);
+        return idle;
+    }
+
+    /** One queue as the worker runs it now. */
+    public record QueueState(String name, int concurrency, boolean paused, int running) {
+    }
+
+    public List<QueueState> queues() {
+        List<QueueState> out = new ArrayList<>();
+        for (QueueFetcher f : fetchers.values()) {
+            out.add(new QueueState(f.queue(), f.slots().limit(), f.paused(), f.slots().used()));
+        }
+        return out;
+    }
+
+    public Duration pollInterval() {
+        return fetchers.values().iterator().next().pollInterval();
+    }
+
+    /** Outcomes written since start (releases excepted), and how many of them were failures. */
+    public long jobsProcessed() {
+        return completer.processed();
+    }
+
+    public long jobsFailed() {
+        return completer.failed();
+    }
+
+    @Override
+    public void stop(Duration timeout) {
+        synchronized (this) {
+            if (!started) return;
+            started = false;
+        }
+        long deadline = time.monotonicNanos() + config.shutdownTimeout().toNanos();
+        fetchers.values().forEach(f -> f.stop(timeout));
+        boolean idle = true;
+        try {
+            for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline, time);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (!idle) releaseUnfinished();
+        completer.stop(timeout);
+        renewLoop.stop(timeout);
+        timeouts.shutdownNow();
+        log.atInfo().setMessage("worker stopped").addKeyValue("worker_id", config.workerId()).log();
+    }
+
+    /** Gives back the jobs still running: available again, attempt not counted, handlers interrupted. */
+    private void releaseUnfinished() {
+        List<RunningJob> released = new ArrayList<>();
+        for (RunningJob rj : running.values()) {
+            if (rj.claimOutcome()) {
+                rj.stop(RunningJob.Stop.RELEASED);
+                completer.submit(new PendingOutcome(rj, JobExecutor.release(rj), time.monotonicNanos() - rj.startedNanos()));
+                released.add(rj);
+            }
+        }
+        if (!released.isEmpty()) {
+            log.atWarn().setMessage("released unfinished jobs at shutdown")
+                    .addKeyValue("jobs", released.size()).addKeyValue("worker_id", config.workerId()).log();
+        }
+    }
+}

@@ -1,0 +1,315 @@
+-- The SQL API: enqueue and work jobs from any language with SQL alone (docs/sql-api.md).
+-- Repeatable: each function is CREATE OR REPLACE, so a change is one diff in this file.
+-- Validation mirrors the Java client (JobRequestValidator): same rules, same messages, and an
+-- exception with SQLSTATE 22023 before anything is written.
+
+CREATE OR REPLACE FUNCTION ${schema}.max_args_bytes() RETURNS integer
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('gantry.max_args_bytes', true), '')::integer, 1048576)
+$$;
+
+-- Default retry backoff, the same curve as ExponentialBackoff.DEFAULT:
+-- min(1 h, 1 s * 2^(attempt-1)), spread by +/-10%, never above the cap.
+CREATE OR REPLACE FUNCTION ${schema}.backoff(attempt integer) RETURNS interval
+    LANGUAGE sql VOLATILE AS $$
+    SELECT make_interval(secs => least(3600.0,
+        least(3600.0, power(2.0, greatest(attempt, 1) - 1)) * (1 + 0.1 * (2 * random() - 1))))
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.invalid(field text, reason text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = field || ': ' || reason;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.check_name(field text, value text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF value IS NULL OR value = '' THEN
+        PERFORM ${schema}.invalid(field, 'must not be empty');
+    ELSIF value !~ '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$' THEN
+        PERFORM ${schema}.invalid(field, 'must be at most 128 letters, digits or _ . : - (not starting with . : -), got "'
+            || left(value, 200) || '"');
+    END IF;
+END
+$$;
+
+-- Declares a kind so that jobs of it may be enqueued. Idempotent.
+CREATE OR REPLACE FUNCTION ${schema}.declare_kind(name text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ${schema}.check_name('kind', declare_kind.name);
+    INSERT INTO ${schema}.kinds (name) VALUES (declare_kind.name) ON CONFLICT DO NOTHING;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.check_job_input(
+    kind text, args jsonb, queue text, priority integer, max_attempts integer,
+    unique_key text, tags text[], timeout_seconds integer) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ${schema}.check_name('kind', kind);
+    PERFORM ${schema}.check_name('queue', queue);
+    IF args IS NULL THEN
+        PERFORM ${schema}.invalid('args', 'must not be null (use ''{}'' for no arguments)');
+    END IF;
+    IF octet_length(args::text) > ${schema}.max_args_bytes() THEN
+        PERFORM ${schema}.invalid('args', 'is ' || octet_length(args::text) || ' bytes, over the limit of '
+            || ${schema}.max_args_bytes() || ' bytes');
+    END IF;
+    IF priority IS NULL OR priority < 0 OR priority > 32767 THEN
+        PERFORM ${schema}.invalid('priority', 'must be between 0 and 32767 (lower runs first), got ' || coalesce(priority::text, 'null'));
+    END IF;
+    IF max_attempts IS NOT NULL AND (max_attempts < 1 OR max_attempts > 1000) THEN
+        PERFORM ${schema}.invalid('max_attempts', 'must be between 1 and 1000, got ' || max_attempts);
+    END IF;
+    IF unique_key IS NOT NULL AND (unique_key = '' OR char_length(unique_key) > 512) THEN
+        PERFORM ${schema}.invalid('unique_key', 'must be 1 to 512 characters');
+    END IF;
+    IF tags IS NOT NULL THEN
+        IF cardinality(tags) > 50 THEN
+            PERFORM ${schema}.invalid('tags', 'at most 50 tags, got ' || cardinality(tags));
+        END IF;
+        IF EXISTS (SELECT 1 FROM unnest(tags) t WHERE t IS NULL OR t = '' OR char_length(t) > 128) THEN
+            PERFORM ${schema}.invalid('tags', 'each tag must be 1 to 128 characters');
+        END IF;
+    END IF;
+    IF timeout_seconds IS NOT NULL AND (timeout_seconds < 1 OR timeout_seconds > 2000000) THEN
+        PERFORM ${schema}.invalid('timeout_seconds', 'must be between 1 and 2000000, got ' || timeout_seconds);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM ${schema}.kinds k WHERE k.name = kind) THEN
+        PERFORM ${schema}.invalid('kind', 'unknown kind "' || kind
+            || '": register a handler for it or declare it with declare_kind()');
+    END IF;
+END
+$$;
+
+-- Enqueues one job and returns its id. With a unique_key that an active job already holds
+-- (any state but cancelled and discarded), returns that job's id and inserts nothing.
+CREATE OR REPLACE FUNCTION ${schema}.enqueue(
+    kind text,
+    args jsonb,
+    queue text DEFAULT 'default',
+    priority integer DEFAULT 0,
+    run_at timestamptz DEFAULT NULL,
+    max_attempts integer DEFAULT NULL,
+    unique_key text DEFAULT NULL,
+    tags text[] DEFAULT NULL,
+    timeout_seconds integer DEFAULT NULL) RETURNS bigint
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_id bigint;
+    v_run_at timestamptz := coalesce(enqueue.run_at, now());
+BEGIN
+    PERFORM ${schema}.check_job_input(enqueue.kind, enqueue.args, enqueue.queue, enqueue.priority,
+        enqueue.max_attempts, enqueue.unique_key, enqueue.tags, enqueue.timeout_seconds);
+    LOOP
+        INSERT INTO ${schema}.jobs AS j (queue, kind, args, state, priority, max_attempts, run_at,
+                                        unique_key, tags, timeout_ms)
+        VALUES (enqueue.queue, enqueue.kind, enqueue.args,
+                CASE WHEN v_run_at > now() THEN 'scheduled' ELSE 'available' END,
+                enqueue.priority, coalesce(enqueue.max_attempts, 20), v_run_at,
+                enqueue.unique_key, coalesce(enqueue.tags, '{}'), enqueue.timeout_seconds * 1000)
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+        DO NOTHING
+        RETURNING j.id INTO v_id;
+        IF v_id IS NOT NULL THEN
+            RETURN v_id;
+        END IF;
+        SELECT j.id INTO v_id FROM ${schema}.jobs j
+         WHERE j.unique_key = enqueue.unique_key AND j.state NOT IN ('cancelled', 'discarded');
+        IF v_id IS NOT NULL THEN
+            RETURN v_id;
+        END IF;
+        -- the job holding the key was cancelled or discarded in between: insert again.
+    END LOOP;
+END
+$$;
+
+-- Makes due scheduled and retryable jobs available (all queues when queue is null) and wakes
+-- their workers. The Java stager calls this too, with its own clock in tests.
+CREATE OR REPLACE FUNCTION ${schema}.stage_due(
+    queue text DEFAULT NULL, now timestamptz DEFAULT NULL, max_jobs integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_now timestamptz := coalesce(stage_due.now, now());
+    v_count integer := 0;
+    r record;
+BEGIN
+    FOR r IN
+        WITH due AS MATERIALIZED (
+            SELECT j.id FROM ${schema}.jobs j
+             WHERE j.state IN ('scheduled', 'retryable') AND j.run_at <= v_now
+               AND (stage_due.queue IS NULL OR j.queue = stage_due.queue)
+             ORDER BY j.run_at
+             LIMIT stage_due.max_jobs
+             FOR UPDATE SKIP LOCKED),
+        staged AS (
+            UPDATE ${schema}.jobs j SET state = 'available'
+              FROM due WHERE j.id = due.id
+            RETURNING j.queue)
+        SELECT s.queue, count(*) AS n FROM staged s GROUP BY s.queue
+    LOOP
+        v_count := v_count + r.n;
+        PERFORM pg_notify('${schema}.job_available', json_build_object('queue', r.queue)::text);
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+
+-- Takes back running jobs whose lease expired (their worker died or hung): retryable, or
+-- discarded when out of attempts, with "lease expired" in the error history.
+CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
+    queue text DEFAULT NULL, now timestamptz DEFAULT NULL, max_jobs integer DEFAULT 1000)
+    RETURNS TABLE (retried integer, discarded integer)
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_now timestamptz := coalesce(rescue_expired.now, now());
+BEGIN
+    RETURN QUERY
+    WITH expired AS MATERIALIZED (
+        SELECT j.id FROM ${schema}.jobs j
+         WHERE j.state = 'running' AND j.lease_expires_at < v_now
+           AND (rescue_expired.queue IS NULL OR j.queue = rescue_expired.queue)
+         ORDER BY j.lease_expires_at
+         LIMIT rescue_expired.max_jobs
+         FOR UPDATE SKIP LOCKED),
+    rescued AS (
+        UPDATE ${schema}.jobs j
+           SET state = CASE WHEN j.attempt >= j.max_attempts THEN 'discarded' ELSE 'retryable' END,
+               finished_at = CASE WHEN j.attempt >= j.max_attempts THEN v_now END,
+               run_at = v_now,
+               errors = j.errors || jsonb_build_array(jsonb_build_object(
+                   'attempt', j.attempt, 'at', v_now,
+                   'error', 'lease expired: worker ' || j.worker_id || ' stopped renewing it (crashed, killed or hung)',
+                   'class', 'gantry.LeaseExpired', 'worker_id', j.worker_id)),
+               worker_id = NULL, lease_expires_at = NULL
+          FROM expired WHERE j.id = expired.id
+        RETURNING j.state)
+    SELECT count(*) FILTER (WHERE r.state = 'retryable')::integer,
+           count(*) FILTER (WHERE r.state = 'discarded')::integer
+      FROM rescued r;
+END
+$$;
+
+-- Claims up to max_jobs available jobs of a queue for worker_id: running, attempt + 1, leased
+-- for lease_seconds. Staging and rescue of that queue run first, so SQL-only workers need no
+-- Java process. Racing callers never get the same job (FOR UPDATE SKIP LOCKED).
+CREATE OR REPLACE FUNCTION ${schema}.claim(
+    queue text, worker_id text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM ${schema}.check_name('queue', claim.queue);
+    IF claim.worker_id IS NULL OR claim.worker_id = '' OR char_length(claim.worker_id) > 200 THEN
+        PERFORM ${schema}.invalid('worker_id', 'must be 1 to 200 characters');
+    END IF;
+    IF claim.max_jobs IS NULL OR claim.max_jobs < 1 OR claim.max_jobs > 1000 THEN
+        PERFORM ${schema}.invalid('max_jobs', 'must be between 1 and 1000, got ' || coalesce(claim.max_jobs::text, 'null'));
+    END IF;
+    IF claim.lease_seconds IS NULL OR claim.lease_seconds < 1 OR claim.lease_seconds > 86400 THEN
+        PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400, got ' || coalesce(claim.lease_seconds::text, 'null'));
+    END IF;
+    PERFORM ${schema}.rescue_expired(claim.queue);
+    PERFORM ${schema}.stage_due(claim.queue);
+    RETURN QUERY
+    WITH picked AS MATERIALIZED (
+        SELECT j.id FROM ${schema}.jobs j
+         WHERE j.state = 'available' AND j.queue = claim.queue
+         ORDER BY j.priority, j.run_at, j.id
+         LIMIT claim.max_jobs
+         FOR UPDATE SKIP LOCKED)
+    UPDATE ${schema}.jobs j
+       SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+           worker_id = claim.worker_id,
+           lease_expires_at = now() + make_interval(secs => claim.lease_seconds)
+      FROM picked
+     WHERE j.id = picked.id
+    RETURNING j.*;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.check_outcome_input(job_id bigint, worker_id text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF job_id IS NULL THEN
+        PERFORM ${schema}.invalid('job_id', 'must not be null');
+    END IF;
+    IF worker_id IS NULL OR worker_id = '' THEN
+        PERFORM ${schema}.invalid('worker_id', 'must not be empty');
+    END IF;
+END
+$$;
+
+-- Completes a job. False (and nothing written) when worker_id no longer holds it, for example
+-- because its lease expired and it was rescued: the fence against zombie workers. Pass the
+-- attempt from claim() to fence on it too.
+CREATE OR REPLACE FUNCTION ${schema}.complete(
+    job_id bigint, worker_id text, result jsonb DEFAULT NULL, attempt integer DEFAULT NULL) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM ${schema}.check_outcome_input(complete.job_id, complete.worker_id);
+    UPDATE ${schema}.jobs j
+       SET state = 'completed', finished_at = now(), result = complete.result,
+           worker_id = NULL, lease_expires_at = NULL
+     WHERE j.id = complete.job_id AND j.state = 'running' AND j.worker_id = complete.worker_id
+       AND (complete.attempt IS NULL OR j.attempt = complete.attempt);
+    RETURN FOUND;
+END
+$$;
+
+-- Records a failed attempt: retryable after the backoff (retry_in, or gantry.backoff), or
+-- discarded when not retryable or out of attempts. Fenced like complete().
+CREATE OR REPLACE FUNCTION ${schema}.fail(
+    job_id bigint, worker_id text, error text, retryable boolean DEFAULT true,
+    attempt integer DEFAULT NULL, retry_in interval DEFAULT NULL) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM ${schema}.check_outcome_input(fail.job_id, fail.worker_id);
+    IF fail.error IS NULL THEN
+        PERFORM ${schema}.invalid('error', 'must not be null');
+    END IF;
+    IF fail.retry_in IS NOT NULL AND fail.retry_in < interval '0' THEN
+        PERFORM ${schema}.invalid('retry_in', 'must not be negative');
+    END IF;
+    UPDATE ${schema}.jobs j
+       SET state = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
+                        THEN 'discarded' ELSE 'retryable' END,
+           finished_at = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
+                              THEN now() END,
+           run_at = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
+                         THEN j.run_at ELSE now() + coalesce(fail.retry_in, ${schema}.backoff(j.attempt)) END,
+           errors = j.errors || jsonb_build_array(jsonb_build_object(
+               'attempt', j.attempt, 'at', now(), 'error', left(fail.error, 10000),
+               'class', 'sql', 'worker_id', fail.worker_id)),
+           worker_id = NULL, lease_expires_at = NULL
+     WHERE j.id = fail.job_id AND j.state = 'running' AND j.worker_id = fail.worker_id
+       AND (fail.attempt IS NULL OR j.attempt = fail.attempt);
+    RETURN FOUND;
+END
+$$;
+
+-- Extends the lease of a running job; call it well within lease_seconds while working on a
+-- long job. False when the worker no longer holds the job (stop working on it).
+CREATE OR REPLACE FUNCTION ${schema}.renew_lease(
+    job_id bigint, worker_id text, lease_seconds integer DEFAULT 300) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM ${schema}.check_outcome_input(renew_lease.job_id, renew_lease.worker_id);
+    IF renew_lease.lease_seconds IS NULL OR renew_lease.lease_seconds < 1 OR renew_lease.lease_seconds > 86400 THEN
+        PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400');
+    END IF;
+    UPDATE ${schema}.jobs j
+       SET lease_expires_at = now() + make_interval(secs => renew_lease.lease_seconds)
+     WHERE j.id = renew_lease.job_id AND j.state = 'running' AND j.worker_id = renew_lease.worker_id;
+    RETURN FOUND;
+END
+$$;

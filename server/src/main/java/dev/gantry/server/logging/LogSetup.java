@@ -1,0 +1,78 @@
+package dev.gantry.server.logging;
+
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+
+/**
+ * Console logging of a long-running process: one JSON object per line (LOG_FORMAT=json, the
+ * default when stdout is not a terminal) or a readable pattern (pretty), at LOG_LEVEL. The
+ * level can change at run time (update_config).
+ */
+public final class LogSetup {
+    private LogSetup() {
+    }
+
+    public static void configure(String format, String level) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        boolean json = format.equals("json") || (format.equals("auto") && System.console() == null);
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(ctx);
+        console.setName("console");
+        MaskingEncoder encoder = new MaskingEncoder(json ? jsonEncoder(ctx) : patternEncoder(ctx), SecretMask.INSTANCE);
+        encoder.setContext(ctx);
+        encoder.start();
+        console.setEncoder(encoder);
+        console.start();
+        root.addAppender(console);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+        // Pool and migration internals are noise at INFO, and the pool may print its URL.
+        ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        ctx.getLogger("org.flywaydb").setLevel(Level.WARN);
+    }
+
+    private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext ctx) {
+        JsonEncoder e = new JsonEncoder();
+        e.setContext(ctx);
+        e.setWithSequenceNumber(false);
+        e.setWithContext(false);
+        e.start();
+        return e;
+    }
+
+    private static Encoder<ILoggingEvent> patternEncoder(LoggerContext ctx) {
+        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        e.setContext(ctx);
+        e.setPattern("%d{HH:mm:ss.SSS} %highlight(%-5level) %cyan(%logger{20}) %msg %kvp %mdc%n%ex");
+        e.start();
+        return e;
+    }
+
+    /** Ships every log event of this process to gantry.worker_logs through the shipper. */
+    public static void shipTo(dev.gantry.control.LogShipper shipper) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        WorkerLogAppender appender = new WorkerLogAppender(shipper, SecretMask.INSTANCE);
+        appender.setContext(ctx);
+        appender.start();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    }
+
+    public static String level() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        return ctx.getLogger(Logger.ROOT_LOGGER_NAME).getLevel().toString();
+    }
+
+    public static void level(String level) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gantry.server.observability;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.gantry.control.WorkerState;
+import dev.gantry.worker.WorkerRuntime;
+
+/**
+ * A worker process's /health and /metrics, on a small JDK HTTP server. Health is 200 while the
+ * database answers and heartbeats are being written, 503 with the reason otherwise (database
+ * unreachable, or the worker wedged: no heartbeat within the dead timeout).
+ */
+public final class WorkerHttp implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final DataSource dataSource;
+    private final WorkerRuntime runtime;
+    private final WorkerState state;
+    private final GantryMetrics metrics;
+    private final long startedAt = System.currentTimeMillis();
+
+    public WorkerHttp(int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state, GantryMetrics metrics)
+            throws IOException {
+        this.dataSource = dataSource;
+        this.runtime = runtime;
+        this.state = state;
+        this.metrics = metrics;
+        server = HttpServer.create(new InetSocketAddress(port), 16);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/health", this::health);
+        server.createContext("/metrics", this::metrics);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        String reason = null;
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.isValid(2)) reason = "database not answering";
+        } catch (Exception e) {
+            reason = "database unreachable: " + e.getMessage();
+        }
+        Duration sinceBeat = Duration.ofNanos(Math.min(state.sinceLastHeartbeatNanos(), Long.MAX_VALUE / 2));
+        if (reason == null && sinceBeat.compareTo(runtime.config().deadTimeout()) > 0) {
+            reason = "wedged: no heartbeat written for " + sinceBeat.toSeconds() + " s";
+        }
+        body.put("status", reason == null ? "ok" : "unhealthy");
+        if (reason != null) body.put("reason", reason);
+        body.put("worker_id", runtime.config().workerId());
+        body.put("uptime_s", (System.currentTimeMillis() - startedAt) / 1000);
+        body.put("running_jobs", runtime.runningJobs());
+        body.put("last_heartbeat_age_ms", sinceBeat.toMillis());
+        send(ex, reason == null ? 200 : 503, "application/json", body.toString());
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

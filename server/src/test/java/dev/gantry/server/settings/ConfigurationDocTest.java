@@ -1,0 +1,48 @@
+package dev.gantry.server.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigurationDocTest {
+    private static final Path DOC = Path.of("../docs/configuration.md");
+
+    @Test
+    void docsMatchTheSettingsTable() throws IOException {
+        String rendered = ConfigurationDoc.render(WorkerSettings.ALL);
+        if (Boolean.getBoolean("gantry.updateDocs")) Files.writeString(DOC, rendered);
+
+        assertThat(Files.readString(DOC)).as("docs/configuration.md is stale: see the comment at its top").isEqualTo(rendered);
+    }
+
+    @Test
+    void defaultsAreValidAndFlagsWinOverEnvironment() {
+        SettingsLoader loader = new SettingsLoader(
+                Map.of("DATABASE_URL", "postgres://u@h/db", "GANTRY_QUEUES", "a:1"),
+                Map.of("--queues", "b:2")).load(WorkerSettings.ALL);
+
+        assertThat(loader.errors()).isEmpty();
+        assertThat(loader.get(WorkerSettings.QUEUES)).extracting(q -> q.name()).containsExactly("b");
+        assertThat(loader.get(WorkerSettings.WORKER_ID)).isNull();
+        assertThat(loader.get(WorkerSettings.LISTEN)).isTrue();
+    }
+
+    @Test
+    void collectsEveryErrorAndNeverShowsThePassword() {
+        SettingsLoader loader = new SettingsLoader(Map.of(
+                "DATABASE_URL", "mysql://root:topsecret@h/db",
+                "GANTRY_DEAD_TIMEOUT_MS", "soon",
+                "GANTRY_LOG_BUFFER_SIZE", "5"), Map.of()).load(WorkerSettings.ALL);
+
+        assertThat(loader.errors()).hasSize(3);
+        assertThat(String.join("\n", loader.errors())).doesNotContain("topsecret")
+                .contains("DATABASE_URL: must start with postgres://")
+                .contains("GANTRY_DEAD_TIMEOUT_MS: must be a whole number, got \"soon\"")
+                .contains("GANTRY_LOG_BUFFER_SIZE: must be between 100 and 1000000, got 5");
+    }
+}
