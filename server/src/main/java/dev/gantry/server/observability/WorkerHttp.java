@@ -31,7 +31,10 @@ public final class WorkerHttp implements AutoCloseable {
     private final WorkerRuntime runtime;
     private final WorkerState state;
     private final GantryMetrics metrics;
+    private static final Duration DB_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
     private final long startedAt = System.currentTimeMillis();
+    private final java.util.concurrent.ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     public WorkerHttp(int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state, GantryMetrics metrics)
             throws IOException {
@@ -52,12 +55,7 @@ public final class WorkerHttp implements AutoCloseable {
 
     private void health(HttpExchange ex) throws IOException {
         ObjectNode body = JSON.createObjectNode();
-        String reason = null;
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.isValid(2)) reason = "database not answering";
-        } catch (Exception e) {
-            reason = "database unreachable: " + e.getMessage();
-        }
+        String reason = databaseProblem();
         Duration sinceBeat = Duration.ofNanos(Math.min(state.sinceLastHeartbeatNanos(), Long.MAX_VALUE / 2));
         if (reason == null && sinceBeat.compareTo(runtime.config().deadTimeout()) > 0) {
             reason = "wedged: no heartbeat written for " + sinceBeat.toSeconds() + " s";
@@ -69,6 +67,30 @@ public final class WorkerHttp implements AutoCloseable {
         body.put("running_jobs", runtime.runningJobs());
         body.put("last_heartbeat_age_ms", sinceBeat.toMillis());
         send(ex, reason == null ? 200 : 503, "application/json", body.toString());
+    }
+
+    /**
+     * Null when the database answers within {@link #DB_CHECK_TIMEOUT}. Bounded because a pool
+     * waiting for a dead database blocks for its whole connection timeout, longer than probes wait.
+     */
+    private String databaseProblem() {
+        var check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return c.isValid((int) DB_CHECK_TIMEOUT.toSeconds()) ? null : "database not answering";
+            } catch (Exception e) {
+                return "database unreachable: " + e.getMessage();
+            }
+        }, checks);
+        try {
+            return check.get(DB_CHECK_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "database unreachable: no connection within " + DB_CHECK_TIMEOUT.toSeconds() + " s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "database check failed: " + e.getCause();
+        }
     }
 
     private void metrics(HttpExchange ex) throws IOException {
@@ -87,5 +109,6 @@ public final class WorkerHttp implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        checks.shutdownNow();
     }
 }

@@ -167,11 +167,13 @@ class WorkerProcessTest {
         assertThat(db.queryString("SELECT status FROM gantry.worker_commands WHERE id = ?", command)).isEqualTo("expired");
 
         RecordingListener events = new RecordingListener();
-        Gantry heir = db.gantry(WorkerConfig.builder().workerId("heir").rescueInterval(Duration.ofMillis(300))
-                .stageInterval(Duration.ofMillis(200)).build(), SystemTimeSource.INSTANCE, events);
-        heir.register("demo.sleep", Map.class, (a, ctx) -> "rescued");
-        heir.start();
-        for (long id : jobs) events.awaitFinished(id);
+        // Closed here, not with the database: a heir left running would claim the next tests' jobs.
+        try (Gantry heir = db.gantry(WorkerConfig.builder().workerId("heir").rescueInterval(Duration.ofMillis(300))
+                .stageInterval(Duration.ofMillis(200)).build(), SystemTimeSource.INSTANCE, events)) {
+            heir.register("demo.sleep", Map.class, (a, ctx) -> "rescued");
+            heir.start();
+            for (long id : jobs) events.awaitFinished(id);
+        }
         assertThat(db.count("state = 'completed' AND result = '\"rescued\"'")).isEqualTo(jobs.length);
     }
 
@@ -184,12 +186,12 @@ class WorkerProcessTest {
         try (WorkerJvm w = WorkerJvm.start(env)) {
             awaitRegistered(db, "chatty");
             long marker = enqueue(db, "demo.log", "{\"lines\": [\"marker line\"], \"level\": \"WARN\"}");
-            await().atMost(Duration.ofSeconds(10)).until(() ->
+            within(w, Duration.ofSeconds(10), () ->
                     db.queryLong("SELECT count(*) FROM gantry.worker_logs WHERE job_id = ? AND message = 'marker line'", marker) == 1);
 
             db.queryLong("SELECT count(*) FROM (SELECT gantry.enqueue('demo.log', '{\"count\": 10000, \"level\": \"WARN\"}') "
                     + "FROM generate_series(1, 20)) x");
-            await().atMost(Duration.ofMinutes(3)).until(() -> db.count("kind = 'demo.log' AND state = 'completed'") == 21);
+            within(w, Duration.ofMinutes(3), () -> db.count("kind = 'demo.log' AND state = 'completed'") == 21);
 
             String metrics = get("http://127.0.0.1:" + env.get("GANTRY_HTTP_PORT") + "/metrics").body();
             double dropped = metric(metrics, "gantry_logs_dropped");
@@ -212,17 +214,28 @@ class WorkerProcessTest {
             String health = "http://127.0.0.1:" + env.get("GANTRY_HTTP_PORT") + "/health";
             try (WorkerJvm w = WorkerJvm.start(env)) {
                 awaitRegistered(db, "fragile");
-                await().atMost(Duration.ofSeconds(10)).until(() -> status(health) == 200);
+                within(w, Duration.ofSeconds(10), () -> status(health) == 200);
 
                 proxy.cut();
-                await().atMost(Duration.ofSeconds(30)).until(() -> status(health) == 503);
+                within(w, Duration.ofSeconds(30), () -> status(health) == 503);
                 assertThat(get(health).body()).contains("\"status\":\"unhealthy\"").contains("database");
 
                 proxy.restore();
-                await().atMost(Duration.ofSeconds(60)).until(() -> status(health) == 200);
+                within(w, Duration.ofSeconds(60), () -> status(health) == 200);
                 long job = enqueue(db, "demo.sleep", "{\"ms\": 1}");
-                await().atMost(Duration.ofSeconds(30)).until(() -> db.state(job).dbName().equals("completed"));
+                within(w, Duration.ofSeconds(30), () -> db.state(job).dbName().equals("completed"));
             }
+        }
+    }
+
+    /** Awaits the condition; on timeout the failure carries the worker's last output. */
+    private static void within(WorkerJvm w, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(timeout).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String out = w.output();
+            throw new AssertionError(e.getMessage() + "\n--- worker output, last lines ---\n"
+                    + out.substring(Math.max(0, out.length() - 6000)), e);
         }
     }
 
