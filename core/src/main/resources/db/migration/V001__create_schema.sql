@@ -56,9 +56,11 @@ CREATE TABLE ${schema}.jobs (
     CONSTRAINT jobs_timeout_ms_check CHECK (timeout_ms IS NULL OR timeout_ms > 0),
     CONSTRAINT jobs_errors_check CHECK (jsonb_typeof(errors) = 'array'),
     CONSTRAINT jobs_running_check CHECK (state <> 'running' OR (worker_id IS NOT NULL AND lease_expires_at IS NOT NULL)),
+    CONSTRAINT jobs_lease_check CHECK ((state = 'running') = (lease_expires_at IS NOT NULL)),
     CONSTRAINT jobs_unique_key_check CHECK (unique_key IS NULL OR char_length(unique_key) BETWEEN 1 AND 512)
 ) WITH (
-    -- room on each page for HOT updates of lease renewals, which touch no indexed column.
+    -- room on each page for the new version of an updated row, so an update rarely moves a job
+    -- to another page (every job is updated two or three times in its life).
     fillfactor = 80,
     -- every job is inserted, updated two or three times and deleted: vacuum early and without
     -- throttling so dead tuples do not pile up in the hot partial index (see docs/adr/0003).
@@ -77,9 +79,12 @@ CREATE INDEX jobs_queue_priority_run_at_id_idx_where_available
 CREATE INDEX jobs_run_at_idx_where_scheduled_or_retryable
     ON ${schema}.jobs (run_at) WHERE state IN ('scheduled', 'retryable');
 
--- The rescuer: running jobs by lease deadline.
-CREATE INDEX jobs_lease_expires_at_idx_where_running
-    ON ${schema}.jobs (lease_expires_at) WHERE state = 'running';
+-- The rescuer: running jobs by lease deadline. The predicate is the lease, not state = 'running'
+-- (the two are equivalent, see jobs_lease_check): the planner, with statistics taken when few
+-- jobs ran, would otherwise see a near-empty index matching every "state = 'running'" query and
+-- drive the batched outcome update from it, a nested loop over all running jobs (docs/adr/0006).
+CREATE INDEX jobs_lease_expires_at_idx
+    ON ${schema}.jobs (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
 
 -- Idempotent enqueue: enqueue uses ON CONFLICT on exactly this index and predicate.
 CREATE UNIQUE INDEX jobs_unique_key_idx_where_active
