@@ -140,6 +140,9 @@ DECLARE
     v_count integer := 0;
     r record;
 BEGIN
+    IF stage_due.max_jobs IS NULL OR stage_due.max_jobs < 1 THEN
+        PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(stage_due.max_jobs::text, 'null'));
+    END IF;
     FOR r IN
         WITH due AS MATERIALIZED (
             SELECT j.id FROM ${schema}.jobs j
@@ -171,6 +174,9 @@ CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
 DECLARE
     v_now timestamptz := coalesce(rescue_expired.now, now());
 BEGIN
+    IF rescue_expired.max_jobs IS NULL OR rescue_expired.max_jobs < 1 THEN
+        PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(rescue_expired.max_jobs::text, 'null'));
+    END IF;
     RETURN QUERY
     WITH expired AS MATERIALIZED (
         SELECT j.id FROM ${schema}.jobs j

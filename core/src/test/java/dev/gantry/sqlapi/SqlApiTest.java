@@ -445,6 +445,26 @@ class SqlApiTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            gantry.stage_due(max_jobs => 0)                        | max_jobs: must be at least 1, got 0
+            gantry.stage_due(max_jobs => NULL)                     | max_jobs: must be at least 1, got null
+            gantry.rescue_expired(now => now() + interval '1 day', max_jobs => -1) | max_jobs: must be at least 1, got -1
+            """)
+    void maintenanceRejectsAndChangesNothing(String call, String message) {
+        long running = enqueueAndClaim("w1");
+        // due but not yet staged: what a stager with no limit would move
+        long scheduled = db.queryLong("SELECT gantry.enqueue('email.send', '{}', run_at => now() + interval '1 hour')");
+        db.execute("UPDATE gantry.jobs SET run_at = now() - interval '1 second' WHERE id = " + scheduled);
+        String before = snapshot(scheduled) + snapshot(running);
+
+        SQLException e = error("SELECT * FROM " + call);
+
+        assertThat(e.getSQLState()).isEqualTo("22023");
+        assertThat(e.getMessage()).contains(message);
+        assertThat(snapshot(scheduled) + snapshot(running)).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             gantry.complete(NULL, 'w1')                            | job_id: must not be null
             gantry.complete(#, NULL)                               | worker_id: must not be empty
             gantry.complete(#, '')                                 | worker_id: must not be empty
