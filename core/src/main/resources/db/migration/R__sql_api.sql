@@ -51,7 +51,8 @@ CREATE OR REPLACE FUNCTION ${schema}.check_job_input(
 BEGIN
     PERFORM ${schema}.check_name('kind', kind);
     PERFORM ${schema}.check_name('queue', queue);
-    IF args IS NULL THEN
+    -- JSON null too: the Java client rejects it, and a handler cannot bind it to its args type.
+    IF args IS NULL OR jsonb_typeof(args) = 'null' THEN
         PERFORM ${schema}.invalid('args', 'must not be null (use ''{}'' for no arguments)');
     END IF;
     IF octet_length(args::text) > ${schema}.max_args_bytes() THEN
@@ -139,6 +140,9 @@ DECLARE
     v_count integer := 0;
     r record;
 BEGIN
+    IF stage_due.max_jobs IS NULL OR stage_due.max_jobs < 1 THEN
+        PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(stage_due.max_jobs::text, 'null'));
+    END IF;
     FOR r IN
         WITH due AS MATERIALIZED (
             SELECT j.id FROM ${schema}.jobs j
@@ -170,6 +174,9 @@ CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
 DECLARE
     v_now timestamptz := coalesce(rescue_expired.now, now());
 BEGIN
+    IF rescue_expired.max_jobs IS NULL OR rescue_expired.max_jobs < 1 THEN
+        PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(rescue_expired.max_jobs::text, 'null'));
+    END IF;
     RETURN QUERY
     WITH expired AS MATERIALIZED (
         SELECT j.id FROM ${schema}.jobs j
@@ -206,8 +213,10 @@ CREATE OR REPLACE FUNCTION ${schema}.claim(
 #variable_conflict use_column
 BEGIN
     PERFORM ${schema}.check_name('queue', claim.queue);
-    IF claim.worker_id IS NULL OR claim.worker_id = '' OR char_length(claim.worker_id) > 200 THEN
-        PERFORM ${schema}.invalid('worker_id', 'must be 1 to 200 characters');
+    IF claim.worker_id IS NULL OR claim.worker_id = '' THEN
+        PERFORM ${schema}.invalid('worker_id', 'must not be empty');
+    ELSIF char_length(claim.worker_id) > 200 THEN
+        PERFORM ${schema}.invalid('worker_id', 'must be at most 200 characters, got ' || char_length(claim.worker_id));
     END IF;
     IF claim.max_jobs IS NULL OR claim.max_jobs < 1 OR claim.max_jobs > 1000 THEN
         PERFORM ${schema}.invalid('max_jobs', 'must be between 1 and 1000, got ' || coalesce(claim.max_jobs::text, 'null'));
@@ -305,7 +314,7 @@ CREATE OR REPLACE FUNCTION ${schema}.renew_lease(
 BEGIN
     PERFORM ${schema}.check_outcome_input(renew_lease.job_id, renew_lease.worker_id);
     IF renew_lease.lease_seconds IS NULL OR renew_lease.lease_seconds < 1 OR renew_lease.lease_seconds > 86400 THEN
-        PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400');
+        PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400, got ' || coalesce(renew_lease.lease_seconds::text, 'null'));
     END IF;
     UPDATE ${schema}.jobs j
        SET lease_expires_at = now() + make_interval(secs => renew_lease.lease_seconds)
