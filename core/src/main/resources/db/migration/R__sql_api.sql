@@ -266,7 +266,7 @@ BEGIN
     PERFORM ${schema}.check_outcome_input(complete.job_id, complete.worker_id);
     UPDATE ${schema}.jobs j
        SET state = 'completed', finished_at = now(), result = complete.result,
-           worker_id = NULL, lease_expires_at = NULL
+           worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
      WHERE j.id = complete.job_id AND j.state = 'running' AND j.worker_id = complete.worker_id
        AND (complete.attempt IS NULL OR j.attempt = complete.attempt);
     RETURN FOUND;
@@ -274,7 +274,8 @@ END
 $$;
 
 -- Records a failed attempt: retryable after the backoff (retry_in, or gantry.backoff), or
--- discarded when not retryable or out of attempts. Fenced like complete().
+-- discarded when not retryable or out of attempts, or cancelled when an operator asked to
+-- cancel the job while it ran (as the Java worker does). Fenced like complete().
 CREATE OR REPLACE FUNCTION ${schema}.fail(
     job_id bigint, worker_id text, error text, retryable boolean DEFAULT true,
     attempt integer DEFAULT NULL, retry_in interval DEFAULT NULL) RETURNS boolean
@@ -289,16 +290,19 @@ BEGIN
         PERFORM ${schema}.invalid('retry_in', 'must not be negative');
     END IF;
     UPDATE ${schema}.jobs j
-       SET state = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
-                        THEN 'discarded' ELSE 'retryable' END,
-           finished_at = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
+       SET state = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                        WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts THEN 'discarded'
+                        ELSE 'retryable' END,
+           finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
+                                   OR j.attempt >= j.max_attempts
                               THEN now() END,
-           run_at = CASE WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts
+           run_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
+                              OR j.attempt >= j.max_attempts
                          THEN j.run_at ELSE now() + coalesce(fail.retry_in, ${schema}.backoff(j.attempt)) END,
            errors = j.errors || jsonb_build_array(jsonb_build_object(
                'attempt', j.attempt, 'at', now(), 'error', left(fail.error, 10000),
                'class', 'sql', 'worker_id', fail.worker_id)),
-           worker_id = NULL, lease_expires_at = NULL
+           worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
      WHERE j.id = fail.job_id AND j.state = 'running' AND j.worker_id = fail.worker_id
        AND (fail.attempt IS NULL OR j.attempt = fail.attempt);
     RETURN FOUND;

@@ -238,6 +238,33 @@ class SqlApiTest {
     }
 
     @Test
+    void failureOfAJobWhoseCancelWasRequestedCancelsIt() {
+        long id = enqueueAndClaim("w1");
+        try (var gantry = db.client()) {
+            gantry.client().cancel(id);   // an operator's cancel of a running job only flags it
+        }
+        assertThat(row(id, "state")).isEqualTo("running");
+
+        assertThat(bool("SELECT gantry.fail(?, 'w1', 'stopped on request')", id)).isTrue();
+
+        assertThat(row(id, "state || ' ' || (finished_at IS NOT NULL) || ' ' || (cancel_requested_at IS NULL)"))
+                .isEqualTo("cancelled true true");
+        assertThat(claim("default", "w2", 1)).isEmpty();
+    }
+
+    @Test
+    void completeClearsACancelRequestThatCameTooLate() {
+        long id = enqueueAndClaim("w1");
+        try (var gantry = db.client()) {
+            gantry.client().cancel(id);
+        }
+
+        assertThat(bool("SELECT gantry.complete(?, 'w1')", id)).isTrue();
+
+        assertThat(row(id, "state || ' ' || (cancel_requested_at IS NULL)")).isEqualTo("completed true");
+    }
+
+    @Test
     void retryInOverridesTheBackoff() {
         long id = enqueueAndClaim("w1");
 
