@@ -174,14 +174,14 @@ class BadInputTest {
         }
 
         @Test
-        void aBackslashFollowedByU0000IsNotANulCharacter(TestDatabase db) {
+        void aBackslashFollowedByU0000IsNotANulCharacter() {
             Job job = client.enqueue("email.send", Map.of("path", "C:\\u0000dir"));
 
             assertThat(db.queryString("SELECT args->>'path' FROM gantry.jobs WHERE id = ?", job.id())).isEqualTo("C:\\u0000dir");
         }
 
         @Test
-        void argsOverTheSizeLimitAreRejectedCountingBytes(TestDatabase db) {
+        void argsOverTheSizeLimitAreRejectedCountingBytes() {
             // {"s":"…"} is 8 bytes around the string; é is 2 bytes in UTF-8.
             GantryClient small = Gantry.builder().dataSource(db.newPool(2)).maxArgsBytes(100).build().client();
 
