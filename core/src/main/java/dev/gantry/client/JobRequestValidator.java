@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.gantry.error.InvalidInputException;
@@ -23,6 +25,11 @@ final class JobRequestValidator {
     static final int MAX_ATTEMPTS_LIMIT = 1000;
     static final int MAX_TAGS = 50;
     static final long MAX_TIMEOUT_SECONDS = 2_000_000;
+    /**
+     * Jackson's escape of NUL (backslash, u, 0000) not itself escaped: after an even run of backslashes
+     * it is a literal backslash followed by plain text, which jsonb stores fine.
+     */
+    private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)(?:\\\\\\\\)*\\\\u0000");
 
     private final ObjectMapper json;
     private final int maxArgsBytes;
@@ -90,7 +97,7 @@ final class JobRequestValidator {
         if (args == null) throw new InvalidInputException("args", "must not be null (use Map.of() for no arguments)");
         String text;
         try {
-            text = args instanceof RawJson raw ? json.readTree(raw.json()).toString() : json.writeValueAsString(args);
+            text = args instanceof RawJson raw ? parse(raw) : json.writeValueAsString(args);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("args", "cannot be serialized to JSON: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
@@ -101,9 +108,22 @@ final class JobRequestValidator {
         if (bytes > maxArgsBytes) {
             throw new InvalidInputException("args", "is " + bytes + " bytes, over the limit of " + maxArgsBytes + " bytes");
         }
-        if (text.contains("\\u0000")) {
+        if (NUL_ESCAPE.matcher(text).find()) {
             throw new InvalidInputException("args", "must not contain the NUL character (\\u0000), which jsonb cannot store");
         }
         return text;
+    }
+
+    /** Normalizes RawJson; empty text or text after the first value is bad input, not silently dropped. */
+    private String parse(RawJson raw) {
+        if (raw.json() == null) throw new InvalidInputException("args", "must not be null (use Map.of() for no arguments)");
+        JsonNode node;
+        try {
+            node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(raw.json());
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("args", "is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || node.isMissingNode()) throw new InvalidInputException("args", "is not valid JSON: it is empty");
+        return node.toString();
     }
 }

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL location given as {@code postgres://user:pass@host:port/db?params} or
@@ -11,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  * {@link #redacted()}, which is what logs and errors show.
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
+    private static final Pattern USER_INFO = Pattern.compile("(://[^:/@?#]*):.*@", Pattern.DOTALL);
 
     public static DatabaseUrl parse(String setting, String text) {
         if (text == null || text.isBlank()) throw new ConfigException(setting, "must not be empty");
@@ -48,8 +52,9 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return new DatabaseUrl(jdbc, user, password);
     }
 
+    /** Percent-decoding only: URL user info is not form-encoded, so a + stays a plus. */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** The URL with any password replaced by ****. */
@@ -57,9 +62,17 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return redact(jdbcUrl) + (user == null ? "" : " (user " + user + ")");
     }
 
+    /**
+     * Hides passwords, also in text that failed to parse: a password holding an unencoded @, /, ?
+     * or # ends the user info or the authority early, so everything from the user name's colon to
+     * the last @ is hidden (over-hiding a host is better than showing part of a password).
+     */
     static String redact(String url) {
-        return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:****@")
-                .replaceAll("(?i)(password=)[^&]*", "$1****");
+        String s = PASSWORD_PARAM.matcher(url).replaceAll("$1****");
+        Matcher userInfo = USER_INFO.matcher(s);
+        if (userInfo.find()) return userInfo.replaceFirst("$1:****@");
+        int at = s.lastIndexOf('@');
+        return at < 0 || s.contains("://") ? s : "****" + s.substring(at);
     }
 
     @Override

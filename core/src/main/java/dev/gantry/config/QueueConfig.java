@@ -23,10 +23,11 @@ public record QueueConfig(String name, int concurrency) {
     public static List<QueueConfig> parseList(String setting, String spec, int defaultConcurrency) {
         if (spec == null || spec.isBlank()) throw new ConfigException(setting, "must name at least one queue");
         List<QueueConfig> queues = new ArrayList<>();
-        for (String part : spec.split(",")) {
+        // -1 keeps trailing empty entries, so "a:1," is rejected like ",a:1".
+        for (String part : spec.split(",", -1)) {
             String p = part.trim();
             String[] nc = p.split(":(?=[^:]*$)", 2);
-            String name = nc[0];
+            String name = nc[0].trim();
             int concurrency = defaultConcurrency;
             if (nc.length == 2) {
                 try {
