@@ -1,0 +1,72 @@
+package dev.gantry.bench;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * W2: pre-enqueued no-op jobs drained by real worker processes. The workers start first and are
+ * stopped through the control plane, the jobs are enqueued, and the clock runs from the
+ * {@code start} command until no job is available or running, so JVM start-up is not counted.
+ */
+final class ProcessingBench {
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+
+    private final BenchDatabase db;
+
+    ProcessingBench(BenchDatabase db) {
+        this.db = db;
+    }
+
+    /**
+     * One run. With {@code logEvery > 0} every {@code logEvery}-th job logs one INFO line, which the
+     * workers ship to worker_logs.
+     */
+    Result run(int jobs, int processes, int concurrency, int logEvery) throws Exception {
+        db.reset();
+        Map<String, String> settings = Map.of("GANTRY_QUEUES", "default:" + concurrency, "LOG_LEVEL", "INFO");
+        try (WorkerProcesses workers = WorkerProcesses.start(db, processes, settings)) {
+            workers.command("stop");
+            workers.awaitStatus("stopped", processes, Duration.ofSeconds(30));
+            db.enqueueNoops(jobs, logEvery);
+            long start = System.nanoTime();
+            workers.command("start");
+            awaitDrained(jobs, start);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long completed = db.queryLong("SELECT count(*) FROM " + db.schema + ".jobs WHERE state = 'completed'");
+            if (completed != jobs) throw new IllegalStateException("w2 completed " + completed + " of " + jobs);
+            Result r = Result.of("w2").with("jobs_per_s", jobs / seconds).with("concurrency", concurrency)
+                    .with("processes", processes).with("jobs", jobs).with("peak_rss_mb", workers.peakRssMb());
+            if (logEvery > 0) {
+                int lines = jobs / logEvery;
+                r.with("log_lines_per_s", lines / seconds).with("log_lines_shipped", awaitShipped(lines));
+            }
+            Progress.line(String.format("w2 processes=%d concurrency=%d%s: %,.0f jobs/s", processes, concurrency,
+                    logEvery > 0 ? " with log shipping" : "", r.number("jobs_per_s")));
+            return r;
+        }
+    }
+
+    private void awaitDrained(int jobs, long start) throws Exception {
+        long lastReport = start;
+        String left = "SELECT EXISTS (SELECT 1 FROM " + db.schema + ".jobs WHERE state IN ('available', 'running'))";
+        while (db.queryLong("SELECT (" + left + ")::int") == 1) {
+            long now = System.nanoTime();
+            if (now - start > DRAIN_TIMEOUT.toNanos()) throw new IllegalStateException("w2 did not drain in " + DRAIN_TIMEOUT);
+            if (now - lastReport > 2_000_000_000L) {
+                long done = db.queryLong("SELECT count(*) FROM " + db.schema + ".jobs WHERE state = 'completed'");
+                Progress.line(String.format("  %,d of %,d jobs done", done, jobs));
+                lastReport = now;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Log lines are shipped in batches after the jobs finish; give the shippers a moment. */
+    private long awaitShipped(int lines) throws Exception {
+        String sql = "SELECT count(*) FROM " + db.schema + ".worker_logs WHERE message = 'bench line'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long shipped;
+        while ((shipped = db.queryLong(sql)) < lines && System.nanoTime() < deadline) Thread.sleep(100);
+        return shipped;
+    }
+}
