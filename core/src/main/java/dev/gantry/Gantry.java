@@ -98,7 +98,7 @@ public final class Gantry implements AutoCloseable {
             ownedPool = pool(b, b.poolSize > 0 ? b.poolSize : defaultPoolSize(b.worker));
             db = new Db(ownedPool);
         }
-        jobStore = new JobStore(db, schema, time);
+        jobStore = new JobStore(db, schema, time, b.worker != null && b.worker.synchronousCommit());
         kindStore = new KindStore(db, schema);
         client = new GantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
         handlers = new HandlerRegistry(json);

@@ -20,6 +20,9 @@ import dev.gantry.job.RetryPolicy;
  * @param workerRetention  rows of workers silent for longer are deleted
  * @param logRetention     shipped log lines older than this are deleted
  * @param monitorInterval  how often the queue monitor logs per-queue counts
+ * @param synchronousCommit true: claims and outcomes wait for the WAL flush; false (default):
+ *                          they do not, faster, and a PostgreSQL crash may run a few jobs again
+ *                          (docs/adr/0007)
  */
 public record WorkerConfig(
         String workerId,
@@ -38,7 +41,8 @@ public record WorkerConfig(
         Duration deadTimeout,
         Duration workerRetention,
         Duration logRetention,
-        Duration monitorInterval) {
+        Duration monitorInterval,
+        boolean synchronousCommit) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -114,6 +118,7 @@ public record WorkerConfig(
         b.workerRetention = workerRetention;
         b.logRetention = logRetention;
         b.monitorInterval = monitorInterval;
+        b.synchronousCommit = synchronousCommit;
         return b;
     }
 
@@ -123,6 +128,7 @@ public record WorkerConfig(
         private List<QueueConfig> queues = List.of(new QueueConfig("default", DEFAULT_CONCURRENCY));
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private boolean listen = true;
+        private boolean synchronousCommit;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration rescueInterval = DEFAULT_RESCUE_INTERVAL;
@@ -155,11 +161,13 @@ public record WorkerConfig(
         public Builder workerRetention(Duration v) { workerRetention = v; return this; }
         public Builder logRetention(Duration v) { logRetention = v; return this; }
         public Builder monitorInterval(Duration v) { monitorInterval = v; return this; }
+        public Builder synchronousCommit(boolean v) { synchronousCommit = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
-                    retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval);
+                    retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
+                    synchronousCommit);
         }
     }
 }

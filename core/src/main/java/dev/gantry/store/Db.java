@@ -58,6 +58,21 @@ public final class Db {
         }
     }
 
+    /**
+     * Runs work in one transaction whose commit does not wait for the WAL flush
+     * ({@code synchronous_commit = off} for this transaction only). For the worker's own state
+     * changes (claims, outcomes), where a lost commit after a PostgreSQL crash means a job runs
+     * again, never a lost job; see docs/adr/0007. Never for enqueue.
+     */
+    public <T> T inAsyncCommitTransaction(String operation, SqlWork<T> work) {
+        return inTransaction(operation, conn -> {
+            try (var st = conn.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = off");
+            }
+            return work.run(conn);
+        });
+    }
+
     /** Runs work on a caller's connection, leaving its transaction to the caller. */
     public static <T> T onCallerConnection(Connection conn, String operation, SqlWork<T> work) {
         try {

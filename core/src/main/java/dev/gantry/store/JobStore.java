@@ -37,6 +37,7 @@ public final class JobStore {
     private final NamedSql selectById;
     private final NamedSql claim;
     private final NamedSql applyOutcomes;
+    private final boolean synchronousWorkerCommits;
     private final NamedSql renewLeases;
     private final NamedSql notifyQueue;
     private final NamedSql stageDue;
@@ -47,6 +48,16 @@ public final class JobStore {
     private final NamedSql queueCounts;
 
     public JobStore(Db db, SchemaName schema, TimeSource time) {
+        this(db, schema, time, false);
+    }
+
+    /**
+     * @param synchronousWorkerCommits true makes claims and outcomes wait for the WAL flush like
+     *        every other write; false (the worker's default) trades that for throughput, see
+     *        {@link Db#inAsyncCommitTransaction}
+     */
+    public JobStore(Db db, SchemaName schema, TimeSource time, boolean synchronousWorkerCommits) {
+        this.synchronousWorkerCommits = synchronousWorkerCommits;
         this.db = db;
         this.schema = schema;
         this.time = time;
@@ -181,7 +192,11 @@ public final class JobStore {
         p.put("limit", limit);
         p.put("lease_ms", lease.toMillis());
         p.put("now", time.nowForSql());
-        return db.withConnection("claim jobs from queue " + queue, conn -> query(conn, claim, p));
+        return workerWrite("claim jobs from queue " + queue, conn -> query(conn, claim, p));
+    }
+
+    private <T> T workerWrite(String operation, Db.SqlWork<T> work) {
+        return synchronousWorkerCommits ? db.withConnection(operation, work) : db.inAsyncCommitTransaction(operation, work);
     }
 
     /** Writes outcomes fenced on this worker and attempt; returns the ids applied (the others were rejected). */
@@ -210,7 +225,7 @@ public final class JobStore {
         p.put("releases", NamedSql.SqlArray.of("bool", releases));
         p.put("worker_id", workerId);
         p.put("now", time.nowForSql());
-        return db.withConnection("write " + n + " job outcomes", conn -> {
+        return workerWrite("write " + n + " job outcomes", conn -> {
             Set<Long> applied = new HashSet<>();
             try (PreparedStatement ps = applyOutcomes.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) applied.add(rs.getLong(1));

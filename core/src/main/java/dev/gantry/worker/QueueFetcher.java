@@ -17,8 +17,8 @@ import dev.gantry.store.JobStore;
 import dev.gantry.time.TimeSource;
 
 /**
- * Claims jobs of one queue (thread {@code gantry-fetcher-<queue>}) up to the free slots, in one
- * statement, and hands them to the executor. It claims when woken (NOTIFY, or a slot freed
+ * Claims jobs of one queue (threads {@code gantry-fetcher-<queue>-<n>}) up to the free slots, in
+ * one statement, and hands them to the executor. It claims when woken (NOTIFY, or a slot freed
  * after a full claim suggested more work) and otherwise every poll interval, jittered. Never
  * blocks on a job.
  */
@@ -26,6 +26,14 @@ final class QueueFetcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(QueueFetcher.class);
     /** Most jobs one claim takes, however many slots are free. */
     static final int MAX_CLAIM = 500;
+    /**
+     * Claiming threads per queue. With one, slots sit idle during each claim's round trip when
+     * jobs are short; two overlap claims and keep the slots busy. Slots are reserved before a
+     * claim, so together they never exceed the queue's concurrency.
+     */
+    static final int CLAIMERS = 2;
+    /** Longest a busy queue waits for more free slots before claiming (see awaitTurn). */
+    static final Duration GATHER = Duration.ofMillis(2);
 
     private final String queue;
     private final String workerId;
@@ -43,7 +51,7 @@ final class QueueFetcher implements Service {
     private boolean paused;
     private boolean halted;
     private boolean stopping;
-    private Thread thread;
+    private List<Thread> threads = List.of();
 
     QueueFetcher(String queue, String workerId, Slots slots, JobStore store, JobExecutor executor, Duration lease,
                  Duration pollInterval, GantryListener listener, TimeSource time) {
@@ -123,10 +131,14 @@ final class QueueFetcher implements Service {
     public void start() {
         lock.lock();
         try {
-            if (thread != null) return;
+            if (!threads.isEmpty()) return;
             stopping = false;
             signalled = true;
-            thread = Thread.ofPlatform().daemon().name("gantry-fetcher-" + queue).start(this::run);
+            List<Thread> started = new java.util.ArrayList<>();
+            for (int i = 1; i <= CLAIMERS; i++) {
+                started.add(Thread.ofPlatform().daemon().name("gantry-fetcher-" + queue + "-" + i).start(this::run));
+            }
+            threads = List.copyOf(started);
         } finally {
             lock.unlock();
         }
@@ -136,16 +148,22 @@ final class QueueFetcher implements Service {
         boolean moreLikely = false;
         long backoffMs = 100;
         while (awaitTurn(moreLikely)) {
-            int free = slots.free();
-            int want = Math.min(free, MAX_CLAIM);
+            int want = slots.reserve(MAX_CLAIM);
+            if (want == 0) continue;
             try {
                 long started = time.monotonicNanos();
-                List<Job> jobs = store.claim(queue, workerId, want, lease);
+                List<Job> jobs;
+                try {
+                    jobs = store.claim(queue, workerId, want, lease);
+                } catch (RuntimeException e) {
+                    slots.unreserve(want);
+                    throw e;
+                }
+                slots.unreserve(want - jobs.size());   // claimed jobs keep their reserved slots
                 listener.claimTimed(queue, jobs.size(), Duration.ofNanos(time.monotonicNanos() - started));
                 backoffMs = 100;
                 moreLikely = jobs.size() == want;
                 if (jobs.isEmpty()) continue;
-                slots.take(jobs.size());
                 listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
                 for (Job job : jobs) executor.execute(job, this::slotFreed);
             } catch (StoreException e) {
@@ -174,12 +192,22 @@ final class QueueFetcher implements Service {
      */
     private boolean awaitTurn(boolean moreLikely) {
         long base = pollInterval.toNanos();
-        long deadline = time.monotonicNanos() + base + (long) (base * 0.1 * ThreadLocalRandom.current().nextDouble());
+        long now = time.monotonicNanos();
+        long deadline = now + base + (long) (base * 0.1 * ThreadLocalRandom.current().nextDouble());
+        long gatherUntil = now + GATHER.toNanos();
         lock.lock();
         try {
             while (!stopping) {
                 boolean due = signalled || moreLikely || time.monotonicNanos() >= deadline;
-                if (due && !paused && !halted && slots.free() > 0) {
+                int free = slots.free();
+                if (due && !paused && !halted && free > 0) {
+                    // A busy queue claims again as soon as a slot frees, one slot at a time, each
+                    // claim a round trip; wait a moment for half the slots so claims stay large.
+                    long gatherLeft = gatherUntil - time.monotonicNanos();
+                    if (moreLikely && free < (slots.limit() + 1) / 2 && gatherLeft > 0) {
+                        wake.awaitNanos(gatherLeft);
+                        continue;
+                    }
                     signalled = false;
                     return true;
                 }
@@ -212,19 +240,18 @@ final class QueueFetcher implements Service {
     /** Stops claiming; running jobs are not touched. */
     @Override
     public void stop(Duration timeout) {
-        Thread t;
+        List<Thread> running;
         lock.lock();
         try {
             stopping = true;
             wake.signalAll();
-            t = thread;
-            thread = null;
+            running = threads;
+            threads = List.of();
         } finally {
             lock.unlock();
         }
-        if (t == null) return;
         try {
-            t.join(timeout.plusSeconds(1));
+            for (Thread t : running) t.join(timeout.plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -44,10 +44,26 @@ final class Slots {
         }
     }
 
-    void take(int n) {
+    /**
+     * Reserves up to {@code max} free slots for a claim in flight and returns how many; the
+     * caller gives them back with {@link #unreserve} once the claimed jobs hold their own.
+     */
+    int reserve(int max) {
         lock.lock();
         try {
+            int n = Math.min(max, Math.max(0, limit - used));
             used += n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void unreserve(int n) {
+        lock.lock();
+        try {
+            used -= n;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -134,6 +134,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .queues(s.get(WorkerSettings.QUEUES))
                 .pollInterval(s.get(WorkerSettings.POLL_INTERVAL))
                 .listen(s.get(WorkerSettings.LISTEN))
+                .synchronousCommit(s.get(WorkerSettings.SYNCHRONOUS_COMMIT))
                 .heartbeatInterval(s.get(WorkerSettings.HEARTBEAT_INTERVAL))
                 .deadTimeout(s.get(WorkerSettings.DEAD_TIMEOUT))
                 .leaseDuration(s.get(WorkerSettings.LEASE))

@@ -28,6 +28,10 @@ public final class WorkerSettings {
             "1000", "How often each queue is polled when no NOTIFY arrives (ms)", raw -> Parsers.millis(raw, 10, 3_600_000));
     public static final Setting<Boolean> LISTEN = Setting.of("GANTRY_LISTEN", "--listen", "true",
             "Wake up on LISTEN/NOTIFY; false = polling only (PgBouncer transaction mode)", Parsers::bool);
+    public static final Setting<Boolean> SYNCHRONOUS_COMMIT = Setting.of("GANTRY_SYNCHRONOUS_COMMIT",
+            "--synchronous-commit", "false",
+            "true: claims and job outcomes wait for the WAL flush; false: faster, and a PostgreSQL crash may run a few jobs again (enqueue always waits)",
+            Parsers::bool);
     public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.of("GANTRY_HEARTBEAT_INTERVAL_MS",
             "--heartbeat-interval-ms", "5000", "How often the worker writes its heartbeat (ms)",
             raw -> Parsers.millis(raw, 100, 600_000));
@@ -60,6 +64,7 @@ public final class WorkerSettings {
             raw -> (int) Parsers.number(raw, 100, 1_000_000));
 
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
+            SYNCHRONOUS_COMMIT,
             HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
             LOG_BUFFER, MONITOR_INTERVAL);
 }
