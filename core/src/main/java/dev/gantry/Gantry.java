@@ -120,8 +120,10 @@ public final class Gantry implements AutoCloseable {
     }
 
     private static int defaultPoolSize(WorkerConfig worker) {
-        // fetchers + completer + renewer + listener + maintenance, plus headroom for enqueues.
-        return worker == null ? 10 : Math.max(10, worker.queues().size() + 8);
+        // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
+        // rescuer, heartbeat, command processor, log shipper and queue monitor (9), plus
+        // headroom for enqueues and health checks, so no background task waits for another.
+        return worker == null ? 10 : worker.queues().size() * dev.gantry.worker.WorkerRuntime.CLAIMERS_PER_QUEUE + 9 + 4;
     }
 
     private static HikariDataSource pool(Builder b, int size) {

@@ -45,9 +45,9 @@ public final class Bench {
         if (o.runs("w1_bulk")) results.add(new EnqueueBench(db).bulk(quick ? 20_000 : 100_000, 1_000));
         Result ceiling = null;
         if (o.runs("w0")) {
-            int[] batches = quick ? new int[] {100} : new int[] {25, 100, 250};
-            int[] connections = quick ? new int[] {2, 4} : new int[] {1, 2, 4, 8};
-            ceiling = new CeilingBench(db).run(o.processingJobs(), batches, connections).getFirst();
+            int[] batches = quick ? new int[] {250} : new int[] {25, 100, 250};
+            int[] connections = quick ? new int[] {2} : new int[] {1, 2, 4, 8};
+            ceiling = new CeilingBench(db).run(o.processingJobs(), batches, connections);
             results.add(ceiling);
         }
         if (o.runs("w2")) {

@@ -29,7 +29,11 @@ final class PickupBench {
             for (int i = 0; i < samples; i++) {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(5, Math.max(6, pollInterval.toMillis())));
                 Job job = db.client().enqueue(BenchDatabase.NOOP, BenchDatabase.NOOP_ARGS);
-                pickups[i] = awaitPickup(job.id());
+                try {
+                    pickups[i] = awaitPickup(job.id());
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException(e.getMessage() + "; worker output kept in " + workers.keepOutputs(), e);
+                }
                 if ((i + 1) % 50 == 0) Progress.line(String.format("  %s: %d of %d samples", workload, i + 1, samples));
             }
             Latencies l = Latencies.of(pickups);

@@ -19,6 +19,7 @@ final class WorkerProcesses implements AutoCloseable {
     private final BenchDatabase db;
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> outputs = new ArrayList<>();
+    private boolean keepOutputs;
 
     private WorkerProcesses(BenchDatabase db) {
         this.db = db;
@@ -82,6 +83,12 @@ final class WorkerProcesses implements AutoCloseable {
         }
     }
 
+    /** Keeps the processes' output files after close and names them, for a failure message. */
+    String keepOutputs() {
+        keepOutputs = true;
+        return outputs.toString();
+    }
+
     /** The highest resident set size any of the processes reached, in MB (Linux; -1 elsewhere). */
     double peakRssMb() {
         double peak = -1;
@@ -111,6 +118,7 @@ final class WorkerProcesses implements AutoCloseable {
             }
         }
         for (Path out : outputs) {
+            if (keepOutputs) break;
             try {
                 Files.deleteIfExists(out);
             } catch (IOException ignored) {

@@ -77,15 +77,19 @@ final class JobSql {
 
     /**
      * Writes a batch of outcomes, only for attempts this worker still holds (the zombie fence);
-     * returns the ids it applied. A release undoes the claim's attempt increment.
+     * returns the ids it applied. A release undoes the claim's attempt increment; releasing a job
+     * whose cancel was requested cancels it instead, so the request is not lost at shutdown.
      */
     static final String APPLY_OUTCOMES = """
             UPDATE gantry.jobs j
-               SET state = o.state,
+               SET state = CASE WHEN o.release AND j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                                ELSE o.state END,
                    attempt = CASE WHEN o.release THEN j.attempt - 1 ELSE j.attempt END,
                    finished_at = CASE WHEN o.state IN ('completed', 'discarded', 'cancelled')
+                                           OR o.release AND j.cancel_requested_at IS NOT NULL
                                       THEN coalesce(:now::timestamptz, now()) END,
-                   run_at = CASE WHEN o.state IN ('retryable', 'available')
+                   run_at = CASE WHEN o.state = 'retryable'
+                                           OR o.release AND j.cancel_requested_at IS NULL
                                  THEN coalesce(:now::timestamptz, now()) + o.delay_ms * interval '1 millisecond'
                                  ELSE j.run_at END,
                    errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,

@@ -70,13 +70,27 @@ class GracefulShutdownTest {
     }
 
     @Test
+    void aReleasedJobWhoseCancelWasRequestedIsCancelledNotRunAgain(TestDatabase db) throws Exception {
+        Job job = gantry.client().enqueue("stubborn", Map.of(), EnqueueOptions.defaults().withQueue("shutdown"));
+        started.await();
+        gantry.client().cancel(job.id());   // flagged; the worker would see it at its next lease renewal
+
+        gantry.stop();
+
+        Job after = gantry.client().get(job.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(after.finishedAt()).isNotNull();
+        assertThat(after.workerId()).isNull();
+    }
+
+    @Test
     void letsRunningJobsFinishAndClaimsNothingNew(TestDatabase db) throws Exception {
         Job job = gantry.client().enqueue("polite", Map.of(), EnqueueOptions.defaults().withQueue("shutdown"));
         started.await();
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(gantry::stop);
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("gantry-fetcher-shutdown")));
+                .noneMatch(t -> t.getName().startsWith("gantry-fetcher-shutdown-")));
         Job late = gantry.client().enqueue("polite", Map.of(), EnqueueOptions.defaults().withQueue("shutdown"));
         finish.countDown();
         stopping.get();
