@@ -111,9 +111,15 @@ public final class Gantry implements AutoCloseable {
         return new Builder();
     }
 
-    /** The ObjectMapper Gantry uses when none is given: java.time support, unknown fields ignored. */
+    /**
+     * The ObjectMapper Gantry uses when none is given: java.time support, unknown fields ignored,
+     * and a shared buffer pool: Jackson's default pool is per thread, and every job runs on a new
+     * virtual thread, so it would allocate fresh buffers for every job.
+     */
     public static ObjectMapper defaultObjectMapper() {
-        return new ObjectMapper()
+        return new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
+                        .build())
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -3,7 +3,6 @@ package dev.gantry.store;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ final class Rows {
                 rs.getString("result"),
                 rs.getString("unique_key"),
                 tags(rs.getArray("tags")),
-                rs.getTimestamp("cancel_requested_at") != null);
+                rs.getObject("cancel_requested_at") != null);
     }
 
     static List<Job> jobs(ResultSet rs) throws SQLException {
@@ -55,8 +54,9 @@ final class Rows {
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
+        // OffsetDateTime is pgjdbc's direct path; getTimestamp goes through a Calendar per value.
+        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private static List<String> tags(Array array) throws SQLException {

@@ -1,6 +1,9 @@
 package dev.gantry.server.observability;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -27,6 +30,13 @@ import dev.gantry.event.OutcomeRejected;
  */
 public final class GantryMetrics implements GantryListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Meters by tag values: building a histogram meter is costly, recording is not. */
+    private final ConcurrentMap<List<String>, Counter> finished =
+            new ConcurrentHashMap<>();
+    private final ConcurrentMap<List<String>, Timer> durations =
+            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> claimLatency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> claimed = new ConcurrentHashMap<>();
 
     public GantryMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -51,20 +61,22 @@ public final class GantryMetrics implements GantryListener {
 
     @Override
     public void jobFinished(JobFinished e) {
-        Counter.builder("gantry.jobs.finished").description("Job outcomes written, by kind, queue and resulting state")
-                .tags("kind", e.kind(), "queue", e.queue(), "state", e.state()).register(registry).increment();
-        Timer.builder("gantry.job.duration").description("Handler run time per attempt")
-                .tags("kind", e.kind(), "state", e.state()).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(e.runTime());
+        finished.computeIfAbsent(List.of(e.kind(), e.queue(), e.state()), k -> Counter.builder("gantry.jobs.finished")
+                .description("Job outcomes written, by kind, queue and resulting state")
+                .tags("kind", k.get(0), "queue", k.get(1), "state", k.get(2)).register(registry)).increment();
+        durations.computeIfAbsent(List.of(e.kind(), e.state()), k -> Timer.builder("gantry.job.duration")
+                .description("Handler run time per attempt").tags("kind", k.get(0), "state", k.get(1))
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry)).record(e.runTime());
     }
 
     @Override
     public void claimTimed(String queue, int count, Duration latency) {
-        Timer.builder("gantry.claim.latency").description("Time of one claim statement").tags("queue", queue)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry).record(latency);
-        Counter.builder("gantry.jobs.claimed").tags("queue", queue).register(registry).increment(count);
+        claimLatency.computeIfAbsent(queue, q -> Timer.builder("gantry.claim.latency").description("Time of one claim statement")
+                .tags("queue", q).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(latency);
+        claimed.computeIfAbsent(queue, q -> Counter.builder("gantry.jobs.claimed").tags("queue", q).register(registry))
+                .increment(count);
     }
 
     @Override
