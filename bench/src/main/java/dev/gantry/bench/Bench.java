@@ -59,10 +59,22 @@ public final class Bench {
             runs.add(at64);
             runs.add(w2.run(jobs, 4, 16, 0));
             // 1,000 log lines per second at the throughput just measured: one job in every k logs a line.
+            // Run-to-run spread on a shared 2-core machine is larger than the effect, so both
+            // variants run twice, alternating, and the best of each is compared.
             int logEvery = (int) Math.max(1, Math.round(at64.number("jobs_per_s") / 1_000));
             Result logged = w2.run(jobs, 1, 64, logEvery);
-            logged.with("slowdown_pct", 100 * (1 - logged.number("jobs_per_s") / at64.number("jobs_per_s")));
-            runs.add(logged);
+            Result again = w2.run(jobs, 1, 64, 0);
+            Result logged2 = w2.run(jobs, 1, 64, logEvery);
+            Result bestPlain = again.number("jobs_per_s") > at64.number("jobs_per_s") ? again : at64;
+            Result bestLogged = logged2.number("jobs_per_s") > logged.number("jobs_per_s") ? logged2 : logged;
+            bestLogged.with("slowdown_pct", 100 * (1 - bestLogged.number("jobs_per_s") / bestPlain.number("jobs_per_s")))
+                    .with("compared_to_jobs_per_s", bestPlain.number("jobs_per_s")).with("best_of", 2);
+            if (bestPlain == again) {
+                runs.set(runs.indexOf(at64), again);
+            }
+            at64.with("best_of", 2);
+            again.with("best_of", 2);
+            runs.add(bestLogged);
             for (Result r : runs) {
                 if (ceiling != null) r.with("ratio_to_w0", r.number("jobs_per_s") / ceiling.number("jobs_per_s"));
             }

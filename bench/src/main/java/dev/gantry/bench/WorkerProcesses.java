@@ -83,9 +83,26 @@ final class WorkerProcesses implements AutoCloseable {
         }
     }
 
-    /** Keeps the processes' output files after close and names them, for a failure message. */
+    /**
+     * Keeps the processes' output files after close, with a thread dump of each appended, and
+     * names them, for a failure message.
+     */
     String keepOutputs() {
         keepOutputs = true;
+        String jcmd = ProcessHandle.current().info().command().map(j -> Path.of(j).resolveSibling("jcmd").toString())
+                .orElse("jcmd");
+        for (int i = 0; i < processes.size(); i++) {
+            try {
+                new ProcessBuilder(jcmd, Long.toString(processes.get(i).pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(outputs.get(i).toFile()))
+                        .start().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // the output alone still helps
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return outputs.toString();
     }
 

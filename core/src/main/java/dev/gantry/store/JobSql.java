@@ -54,7 +54,9 @@ final class JobSql {
     /**
      * Claims up to :limit available jobs of a queue in claim order. SKIP LOCKED lets racing
      * workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into the
-     * UPDATE, which could otherwise lock more rows than the LIMIT.
+     * UPDATE, which could otherwise lock more rows than the LIMIT. Times are the statement's,
+     * not the transaction's: the transaction may have begun (SET LOCAL) before the job was
+     * enqueued, and attempted_at must not precede created_at.
      */
     static final String CLAIM = """
             WITH picked AS MATERIALIZED (
@@ -65,9 +67,9 @@ final class JobSql {
                  FOR UPDATE SKIP LOCKED)
             UPDATE gantry.jobs j
                SET state = 'running', attempt = j.attempt + 1,
-                   attempted_at = coalesce(:now::timestamptz, now()),
+                   attempted_at = coalesce(:now::timestamptz, statement_timestamp()),
                    worker_id = :worker_id,
-                   lease_expires_at = coalesce(:now::timestamptz, now()) + :lease_ms * interval '1 millisecond'
+                   lease_expires_at = coalesce(:now::timestamptz, statement_timestamp()) + :lease_ms * interval '1 millisecond'
               FROM picked
              WHERE j.id = picked.id
             RETURNING j.id, j.queue, j.kind, j.args::text AS args, j.state, j.priority, j.attempt, j.max_attempts,
@@ -87,10 +89,10 @@ final class JobSql {
                    attempt = CASE WHEN o.release THEN j.attempt - 1 ELSE j.attempt END,
                    finished_at = CASE WHEN o.state IN ('completed', 'discarded', 'cancelled')
                                            OR o.release AND j.cancel_requested_at IS NOT NULL
-                                      THEN coalesce(:now::timestamptz, now()) END,
+                                      THEN coalesce(:now::timestamptz, statement_timestamp()) END,
                    run_at = CASE WHEN o.state = 'retryable'
                                            OR o.release AND j.cancel_requested_at IS NULL
-                                 THEN coalesce(:now::timestamptz, now()) + o.delay_ms * interval '1 millisecond'
+                                 THEN coalesce(:now::timestamptz, statement_timestamp()) + o.delay_ms * interval '1 millisecond'
                                  ELSE j.run_at END,
                    errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
                    result = o.result::jsonb,
