@@ -59,15 +59,13 @@ public final class Db {
     }
 
     /**
-     * Runs work in one transaction whose commit does not wait for the WAL flush
-     * ({@code synchronous_commit = off} for this transaction only). For the worker's own state
-     * changes (claims, outcomes), where a lost commit after a PostgreSQL crash means a job runs
-     * again, never a lost job; see docs/adr/0007. Never for enqueue.
+     * Runs work in one transaction after applying {@code SET LOCAL} settings (one round trip),
+     * which end with it. The worker's claims and outcomes use it, see {@link JobSql#WORKER_SETTINGS}.
      */
-    public <T> T inAsyncCommitTransaction(String operation, SqlWork<T> work) {
+    public <T> T inTransactionWith(String settings, String operation, SqlWork<T> work) {
         return inTransaction(operation, conn -> {
             try (var st = conn.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = off");
+                st.execute(settings);
             }
             return work.run(conn);
         });

@@ -103,6 +103,22 @@ final class JobSql {
              WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = :worker_id
             RETURNING j.id""";
 
+    /**
+     * Set in every claim and outcome transaction. The job table's statistics are always stale:
+     * the running set changes completely within seconds, so the planner, believing almost no
+     * job runs, may drive the outcome update from a scan of the table filtered to "running"
+     * and compare every running job with every outcome (seconds per batch, docs/adr/0006).
+     * Without sequential scans the only sensible plan is left: outcomes first, then the
+     * primary key.
+     */
+    static final String WORKER_SETTINGS = "SET LOCAL enable_seqscan = off";
+
+    /**
+     * Claims and outcomes do not wait for the WAL flush unless configured to: a commit lost in
+     * a PostgreSQL crash means a job runs again, never a lost job (docs/adr/0007).
+     */
+    static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
+
     /** Extends the leases this worker still holds; reports which of them an operator asked to cancel. */
     static final String RENEW_LEASES = """
             UPDATE gantry.jobs

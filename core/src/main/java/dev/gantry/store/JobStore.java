@@ -54,7 +54,7 @@ public final class JobStore {
     /**
      * @param synchronousWorkerCommits true makes claims and outcomes wait for the WAL flush like
      *        every other write; false (the worker's default) trades that for throughput, see
-     *        {@link Db#inAsyncCommitTransaction}
+     *        {@link JobSql#ASYNC_COMMIT}
      */
     public JobStore(Db db, SchemaName schema, TimeSource time, boolean synchronousWorkerCommits) {
         this.synchronousWorkerCommits = synchronousWorkerCommits;
@@ -196,12 +196,12 @@ public final class JobStore {
     }
 
     private <T> T workerWrite(String operation, Db.SqlWork<T> work) {
-        return synchronousWorkerCommits ? db.withConnection(operation, work) : db.inAsyncCommitTransaction(operation, work);
+        return db.inTransactionWith(synchronousWorkerCommits ? JobSql.WORKER_SETTINGS
+                : JobSql.WORKER_SETTINGS + "; " + JobSql.ASYNC_COMMIT, operation, work);
     }
 
-    /** Writes outcomes fenced on this worker and attempt; returns the ids applied (the others were rejected). */
-    public Set<Long> applyOutcomes(String workerId, List<OutcomeRow> outcomes) {
-        if (outcomes.isEmpty()) return Set.of();
+    /** The parameters of APPLY_OUTCOMES (package-private for the plan test). */
+    Map<String, Object> outcomeParams(String workerId, List<OutcomeRow> outcomes) {
         int n = outcomes.size();
         List<Object> ids = new ArrayList<>(n), attempts = new ArrayList<>(n), states = new ArrayList<>(n),
                 delays = new ArrayList<>(n), errors = new ArrayList<>(n), results = new ArrayList<>(n),
@@ -225,6 +225,14 @@ public final class JobStore {
         p.put("releases", NamedSql.SqlArray.of("bool", releases));
         p.put("worker_id", workerId);
         p.put("now", time.nowForSql());
+        return p;
+    }
+
+    /** Writes outcomes fenced on this worker and attempt; returns the ids applied (the others were rejected). */
+    public Set<Long> applyOutcomes(String workerId, List<OutcomeRow> outcomes) {
+        if (outcomes.isEmpty()) return Set.of();
+        int n = outcomes.size();
+        Map<String, Object> p = outcomeParams(workerId, outcomes);
         return workerWrite("write " + n + " job outcomes", conn -> {
             Set<Long> applied = new HashSet<>();
             try (PreparedStatement ps = applyOutcomes.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
