@@ -13,7 +13,7 @@ import dev.gantry.config.DatabaseUrl;
 
 /**
  * The PostgreSQL server tests use: {@code GANTRY_TEST_DATABASE_URL}, else 127.0.0.1:5432, else
- * an embedded one started once per JVM. Hands out fresh databases cloned from a template that
+ * an embedded one started once per JVM ({@code GANTRY_TEST_EMBEDDED=true} goes straight there). Hands out fresh databases cloned from a template that
  * was migrated once (CREATE DATABASE ... TEMPLATE), so test classes can run in parallel.
  */
 public final class PostgresServer {
@@ -50,6 +50,7 @@ public final class PostgresServer {
             DatabaseUrl u = DatabaseUrl.parse("GANTRY_TEST_DATABASE_URL", env);
             return new PostgresServer(serverUrl(u.jdbcUrl()), u.user(), u.password());
         }
+        if ("true".equals(System.getenv("GANTRY_TEST_EMBEDDED"))) return embedded();
         String local = "jdbc:postgresql://127.0.0.1:5432/";
         try (Connection c = DriverManager.getConnection(local + "postgres", "postgres", null)) {
             return new PostgresServer(local, "postgres", null);
@@ -59,6 +60,14 @@ public final class PostgresServer {
     }
 
     private static PostgresServer embedded() {
+        if (RootEmbeddedPostgres.runningAsRoot()) {
+            try {
+                return new PostgresServer("jdbc:postgresql://127.0.0.1:" + RootEmbeddedPostgres.start() + "/", "postgres", null);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("no PostgreSQL at GANTRY_TEST_DATABASE_URL or 127.0.0.1:5432, "
+                        + "and the embedded one did not start as user nobody: " + e.getMessage(), e);
+            }
+        }
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
