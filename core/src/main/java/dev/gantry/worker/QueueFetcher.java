@@ -1,6 +1,7 @@
 package dev.gantry.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
@@ -134,7 +135,7 @@ final class QueueFetcher implements Service {
             if (!threads.isEmpty()) return;
             stopping = false;
             signalled = true;
-            List<Thread> started = new java.util.ArrayList<>();
+            List<Thread> started = new ArrayList<>();
             for (int i = 1; i <= CLAIMERS; i++) {
                 started.add(Thread.ofPlatform().daemon().name("gantry-fetcher-" + queue + "-" + i).start(this::run));
             }
@@ -194,7 +195,7 @@ final class QueueFetcher implements Service {
         long base = pollInterval.toNanos();
         long now = time.monotonicNanos();
         long deadline = now + base + (long) (base * 0.1 * ThreadLocalRandom.current().nextDouble());
-        long gatherUntil = now + GATHER.toNanos();
+        long gatherLeft = GATHER.toNanos();   // real time, whatever the TimeSource: a micro-wait
         lock.lock();
         try {
             while (!stopping) {
@@ -203,9 +204,8 @@ final class QueueFetcher implements Service {
                 if (due && !paused && !halted && free > 0) {
                     // A busy queue claims again as soon as a slot frees, one slot at a time, each
                     // claim a round trip; wait a moment for half the slots so claims stay large.
-                    long gatherLeft = gatherUntil - time.monotonicNanos();
                     if (moreLikely && free < (slots.limit() + 1) / 2 && gatherLeft > 0) {
-                        wake.awaitNanos(gatherLeft);
+                        gatherLeft = wake.awaitNanos(gatherLeft);
                         continue;
                     }
                     signalled = false;
