@@ -5,6 +5,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -117,9 +119,7 @@ public final class Gantry implements AutoCloseable {
      * virtual thread, so it would allocate fresh buffers for every job.
      */
     public static ObjectMapper defaultObjectMapper() {
-        return new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-                        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
-                        .build())
+        return new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -129,7 +129,7 @@ public final class Gantry implements AutoCloseable {
         // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
         // rescuer, heartbeat, command processor, log shipper and queue monitor (9), plus
         // headroom for enqueues and health checks, so no background task waits for another.
-        return worker == null ? 10 : worker.queues().size() * dev.gantry.worker.WorkerRuntime.CLAIMERS_PER_QUEUE + 9 + 4;
+        return worker == null ? 10 : WorkerRuntime.claimConnections(worker) + 9 + 4;
     }
 
     private static HikariDataSource pool(Builder b, int size) {

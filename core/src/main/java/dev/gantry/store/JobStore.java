@@ -37,7 +37,8 @@ public final class JobStore {
     private final NamedSql selectById;
     private final NamedSql claim;
     private final NamedSql applyOutcomes;
-    private final boolean synchronousWorkerCommits;
+    /** SET LOCAL statements of claim and outcome transactions. */
+    private final String workerSettings;
     private final NamedSql renewLeases;
     private final NamedSql notifyQueue;
     private final NamedSql stageDue;
@@ -57,7 +58,8 @@ public final class JobStore {
      *        {@link JobSql#ASYNC_COMMIT}
      */
     public JobStore(Db db, SchemaName schema, TimeSource time, boolean synchronousWorkerCommits) {
-        this.synchronousWorkerCommits = synchronousWorkerCommits;
+        this.workerSettings = synchronousWorkerCommits ? JobSql.WORKER_SETTINGS
+                : JobSql.WORKER_SETTINGS + "; " + JobSql.ASYNC_COMMIT;
         this.db = db;
         this.schema = schema;
         this.time = time;
@@ -196,8 +198,7 @@ public final class JobStore {
     }
 
     private <T> T workerWrite(String operation, Db.SqlWork<T> work) {
-        return db.inTransactionWith(synchronousWorkerCommits ? JobSql.WORKER_SETTINGS
-                : JobSql.WORKER_SETTINGS + "; " + JobSql.ASYNC_COMMIT, operation, work);
+        return db.inTransactionWith(workerSettings, operation, work);
     }
 
     /** The parameters of APPLY_OUTCOMES (package-private for the plan test). */

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +56,7 @@ final class Rows {
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         // OffsetDateTime is pgjdbc's direct path; getTimestamp goes through a Calendar per value.
-        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 

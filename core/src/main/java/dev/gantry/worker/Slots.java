@@ -69,14 +69,9 @@ final class Slots {
         }
     }
 
+    /** A running job finished: its slot is free. */
     void release() {
-        lock.lock();
-        try {
-            used--;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        unreserve(1);
     }
 
     void limit(int newLimit) {

@@ -30,8 +30,10 @@ import dev.gantry.time.TimeSource;
  * rest (fenced, without counting the attempt), flush the completer, stop the renewer.
  */
 public final class WorkerRuntime implements Service {
-    /** Connections each queue's fetcher may hold at once (see QueueFetcher#CLAIMERS). */
-    public static final int CLAIMERS_PER_QUEUE = QueueFetcher.CLAIMERS;
+    /** Connections the fetchers of a worker with this configuration may hold at once. */
+    public static int claimConnections(WorkerConfig config) {
+        return config.queues().size() * QueueFetcher.CLAIMERS;
+    }
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
 

@@ -31,10 +31,8 @@ import dev.gantry.event.OutcomeRejected;
 public final class GantryMetrics implements GantryListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Meters by tag values: building a histogram meter is costly, recording is not. */
-    private final ConcurrentMap<List<String>, Counter> finished =
-            new ConcurrentHashMap<>();
-    private final ConcurrentMap<List<String>, Timer> durations =
-            new ConcurrentHashMap<>();
+    private final ConcurrentMap<List<String>, Counter> finished = new ConcurrentHashMap<>();
+    private final ConcurrentMap<List<String>, Timer> durations = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> claimLatency = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> claimed = new ConcurrentHashMap<>();
 

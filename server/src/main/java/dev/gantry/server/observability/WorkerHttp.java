@@ -6,7 +6,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -34,7 +39,7 @@ public final class WorkerHttp implements AutoCloseable {
     private static final Duration DB_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final long startedAt = System.currentTimeMillis();
-    private final java.util.concurrent.ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     public WorkerHttp(int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state, GantryMetrics metrics)
             throws IOException {
@@ -74,7 +79,7 @@ public final class WorkerHttp implements AutoCloseable {
      * waiting for a dead database blocks for its whole connection timeout, longer than probes wait.
      */
     private String databaseProblem() {
-        var check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var check = CompletableFuture.supplyAsync(() -> {
             try (Connection c = dataSource.getConnection()) {
                 return c.isValid((int) DB_CHECK_TIMEOUT.toSeconds()) ? null : "database not answering";
             } catch (Exception e) {
@@ -82,13 +87,13 @@ public final class WorkerHttp implements AutoCloseable {
             }
         }, checks);
         try {
-            return check.get(DB_CHECK_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return check.get(DB_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             return "database unreachable: no connection within " + DB_CHECK_TIMEOUT.toSeconds() + " s";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return "database check failed: " + e.getCause();
         }
     }

@@ -80,6 +80,7 @@ class WorkerProcessTest {
         env.put("GANTRY_QUEUES", "default:many");
         env.put("GANTRY_POLL_INTERVAL_MS", "-5");
         env.put("GANTRY_LISTEN", "perhaps");
+        env.put("GANTRY_SYNCHRONOUS_COMMIT", "always");
         env.put("GANTRY_HTTP_PORT", "99999");
         env.put("LOG_FORMAT", "xml");
         env.put("DATABASE_URL", "postgres://app:hunter22@:5432/");
@@ -93,6 +94,7 @@ class WorkerProcessTest {
                     "gantry worker: GANTRY_QUEUES: concurrency of queue \"default\" must be a number, got \"many\"",
                     "gantry worker: GANTRY_POLL_INTERVAL_MS: must be between 10 and 3600000, got -5",
                     "gantry worker: GANTRY_LISTEN: must be true or false, got \"perhaps\"",
+                    "gantry worker: GANTRY_SYNCHRONOUS_COMMIT: must be true or false, got \"always\"",
                     "gantry worker: GANTRY_HTTP_PORT: must be between 0 and 65535, got 99999",
                     "gantry worker: LOG_FORMAT: must be one of auto, json, pretty, got \"xml\"");
             assertThat(w.output()).doesNotContain("hunter22");
@@ -193,13 +195,17 @@ class WorkerProcessTest {
                     + "FROM generate_series(1, 20)) x");
             within(w, Duration.ofMinutes(3), () -> db.count("kind = 'demo.log' AND state = 'completed'") == 21);
 
-            String metrics = get("http://127.0.0.1:" + env.get("GANTRY_HTTP_PORT") + "/metrics").body();
-            double dropped = metric(metrics, "gantry_logs_dropped");
-            double shipped = metric(metrics, "gantry_logs_shipped");
-            double highWater = metric(metrics, "gantry_logs_buffer_high_water");
+            // The last lines may still sit in the buffer when the jobs finish: the shipper drains
+            // it within its flush interval, and then every line is shipped or counted as dropped.
+            String metricsUrl = "http://127.0.0.1:" + env.get("GANTRY_HTTP_PORT") + "/metrics";
+            within(w, Duration.ofSeconds(10), () -> {
+                String m = get(metricsUrl).body();
+                return metric(m, "gantry_logs_dropped") + metric(m, "gantry_logs_shipped") >= 200_000;
+            });
+            String metrics = get(metricsUrl).body();
             assertThat(db.count("state <> 'completed'")).isZero();
-            assertThat(highWater).as("buffer stays bounded").isLessThanOrEqualTo(2000);
-            assertThat(dropped + shipped).as("every line shipped or counted").isGreaterThanOrEqualTo(200_000);
+            assertThat(metric(metrics, "gantry_logs_buffer_high_water")).as("buffer stays bounded").isLessThanOrEqualTo(2000);
+            assertThat(metric(metrics, "gantry_logs_dropped")).as("a flood this size must drop lines").isPositive();
             assertThat(w.process.isAlive()).isTrue();
         }
     }
