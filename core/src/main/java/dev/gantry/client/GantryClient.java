@@ -111,6 +111,16 @@ public final class GantryClient {
         jobs.delete(id);
     }
 
+    /** Retries at most {@code max} (up to {@link JobFilter#MAX_BULK}) of the retryable jobs the filter matches. */
+    public JobStore.BulkResult retryMatching(JobFilter filter, int max) {
+        return jobs.retryMatching(filter, max);
+    }
+
+    /** Cancels at most {@code max} of the unfinished jobs the filter matches; running ones are flagged. */
+    public JobStore.BulkResult cancelMatching(JobFilter filter, int max) {
+        return jobs.cancelMatching(filter, max);
+    }
+
     private List<NewJob> prepare(List<JobRequest> requests) {
         if (requests == null || requests.isEmpty()) throw new InvalidInputException("jobs", "must not be empty");
         if (requests.size() > MAX_BATCH) {

@@ -14,6 +14,8 @@ public record JobFilter(Set<JobState> states, String queue, String kind, String 
                         Instant createdAfter, Instant createdBefore, int limit, Long cursor) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 1000;
+    /** Most jobs one bulk retry or cancel changes; callers repeat while more match. */
+    public static final int MAX_BULK = 10_000;
 
     public JobFilter {
         states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));

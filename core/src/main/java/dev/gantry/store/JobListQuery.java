@@ -12,6 +12,29 @@ record JobListQuery(NamedSql sql, Map<String, Object> values) {
     static JobListQuery of(JobFilter f, String schema) {
         StringBuilder sql = new StringBuilder(JobSql.LIST_SELECT);
         Map<String, Object> values = new HashMap<>();
+        appendFilter(f, sql, values);
+        if (f.cursor() != null) {
+            sql.append(JobSql.LIST_CURSOR);
+            values.put("cursor", f.cursor());
+        }
+        sql.append(JobSql.LIST_ORDER);
+        values.put("limit", f.limit() + 1);
+        return new JobListQuery(NamedSql.parse(sql.toString(), schema), values);
+    }
+
+    /** Retries ({@code retry} true) or cancels at most {@code max} of the jobs the filter matches; ignores its cursor. */
+    static JobListQuery bulk(JobFilter f, boolean retry, int max, String schema) {
+        StringBuilder sql = new StringBuilder(JobSql.BULK_TARGET);
+        Map<String, Object> values = new HashMap<>();
+        appendFilter(f, sql, values);
+        sql.append(retry ? JobSql.BULK_RETRY_STATES : JobSql.BULK_CANCEL_STATES);
+        sql.append(JobSql.BULK_LIMIT);
+        sql.append(retry ? JobSql.BULK_RETRY : JobSql.BULK_CANCEL);
+        values.put("max", max);
+        return new JobListQuery(NamedSql.parse(sql.toString(), schema), values);
+    }
+
+    private static void appendFilter(JobFilter f, StringBuilder sql, Map<String, Object> values) {
         if (!f.states().isEmpty()) {
             sql.append(JobSql.LIST_STATES);
             values.put("states", NamedSql.SqlArray.of("text", f.states().stream().map(JobState::dbName).toList()));
@@ -40,12 +63,5 @@ record JobListQuery(NamedSql sql, Map<String, Object> values) {
             sql.append(JobSql.LIST_CREATED_BEFORE);
             values.put("created_before", f.createdBefore());
         }
-        if (f.cursor() != null) {
-            sql.append(JobSql.LIST_CURSOR);
-            values.put("cursor", f.cursor());
-        }
-        sql.append(JobSql.LIST_ORDER);
-        values.put("limit", f.limit() + 1);
-        return new JobListQuery(NamedSql.parse(sql.toString(), schema), values);
     }
 }

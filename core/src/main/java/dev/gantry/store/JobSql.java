@@ -177,6 +177,40 @@ final class JobSql {
     static final String LIST_ORDER = " ORDER BY id DESC LIMIT :limit";
 
     /**
+     * Bulk retry and cancel of the jobs a filter matches: {@code BULK_TARGET} + filter fragments +
+     * {@code BULK_LIMIT} + the action. At most :max jobs per call, oldest first; rows another
+     * transaction holds (a worker finishing them) are skipped, and the action is guarded on state
+     * again, so a job that moved on meanwhile is left alone.
+     */
+    static final String BULK_TARGET = "WITH target AS MATERIALIZED (SELECT id FROM gantry.jobs WHERE true";
+    static final String BULK_RETRY_STATES = " AND state IN ('discarded', 'cancelled', 'retryable', 'scheduled')";
+    static final String BULK_CANCEL_STATES = " AND state IN ('pending', 'scheduled', 'available', 'retryable', 'running')";
+    static final String BULK_LIMIT = " ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED)";
+    static final String BULK_RETRY = """
+            , retried AS (
+                UPDATE gantry.jobs j
+                   SET state = 'available', run_at = coalesce(:now::timestamptz, now()), finished_at = NULL,
+                       max_attempts = greatest(j.max_attempts, j.attempt + 1), cancel_requested_at = NULL
+                  FROM target
+                 WHERE j.id = target.id AND j.state IN ('discarded', 'cancelled', 'retryable', 'scheduled')
+                   AND (j.unique_key IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM gantry.jobs o
+                         WHERE o.unique_key = j.unique_key AND o.id <> j.id
+                           AND o.state NOT IN ('cancelled', 'discarded')))
+                RETURNING j.queue)
+            SELECT count(*) AS changed, array_agg(DISTINCT queue) AS queues FROM retried""";
+    static final String BULK_CANCEL = """
+            , cancelled AS (
+                UPDATE gantry.jobs j
+                   SET state = CASE WHEN j.state = 'running' THEN j.state ELSE 'cancelled' END,
+                       finished_at = CASE WHEN j.state = 'running' THEN j.finished_at ELSE coalesce(:now::timestamptz, now()) END,
+                       cancel_requested_at = coalesce(:now::timestamptz, now())
+                  FROM target
+                 WHERE j.id = target.id AND j.state IN ('pending', 'scheduled', 'available', 'retryable', 'running')
+                RETURNING j.queue)
+            SELECT count(*) AS changed, array_agg(DISTINCT queue) AS queues FROM cancelled""";
+
+    /**
      * Per-queue counts for the queue monitor: jobs waiting or running now, jobs finished in the
      * last window, and the age of the oldest available job. The unfinished states come from
      * their partial indexes; finished jobs only from the window.

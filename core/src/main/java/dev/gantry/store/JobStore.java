@@ -268,14 +268,17 @@ public final class JobStore {
     public void notifyQueues(Set<String> queues) {
         if (queues.isEmpty()) return;
         db.withConnection("notify queues", conn -> {
-            for (String q : queues) {
-                try (PreparedStatement ps = notifyQueue.prepare(conn,
-                        Map.of("channel", schema.jobAvailableChannel(), "queue", q))) {
-                    ps.execute();
-                }
-            }
+            notifyQueues(conn, queues);
             return null;
         });
+    }
+
+    private void notifyQueues(Connection conn, Set<String> queues) throws SQLException {
+        for (String q : queues) {
+            try (PreparedStatement ps = notifyQueue.prepare(conn, Map.of("channel", schema.jobAvailableChannel(), "queue", q))) {
+                ps.execute();
+            }
+        }
     }
 
     /** Makes due scheduled and retryable jobs available; returns how many. */
@@ -379,6 +382,46 @@ public final class JobStore {
             throw new InvalidStateException("job " + id + " is " + job.state().dbName()
                     + "; only discarded, cancelled, retryable or scheduled jobs can be retried");
         });
+    }
+
+    /** How many jobs a bulk retry or cancel changed; {@code more} when it stopped at its limit. */
+    public record BulkResult(int changed, boolean more) {
+    }
+
+    /** Retries at most {@code max} of the discarded, cancelled, retryable or scheduled jobs the filter matches. */
+    public BulkResult retryMatching(JobFilter filter, int max) {
+        return bulk(filter, true, max);
+    }
+
+    /** Cancels at most {@code max} of the unfinished jobs the filter matches (running ones are flagged). */
+    public BulkResult cancelMatching(JobFilter filter, int max) {
+        return bulk(filter, false, max);
+    }
+
+    private BulkResult bulk(JobFilter filter, boolean retry, int max) {
+        if (max < 1 || max > JobFilter.MAX_BULK) {
+            throw new dev.gantry.error.InvalidInputException("max", "must be between 1 and " + JobFilter.MAX_BULK + ", got " + max);
+        }
+        JobListQuery q = JobListQuery.bulk(filter, retry, max, schema.value());
+        Map<String, Object> values = new HashMap<>(q.values());
+        values.put("now", time.nowForSql());
+        String what = retry ? "retry jobs" : "cancel jobs";
+        BulkResult result = db.inTransaction(what, conn -> {
+            try (PreparedStatement ps = q.sql().prepare(conn, values); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                int changed = rs.getInt("changed");
+                java.sql.Array queues = rs.getArray("queues");
+                if (retry && queues != null) notifyQueues(conn, Set.of((String[]) queues.getArray()));
+                return new BulkResult(changed, changed >= max);
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new InvalidStateException("cannot retry these jobs together: two of them share a unique key; "
+                            + "narrow the filter or retry them one at a time");
+                }
+                throw e;
+            }
+        });
+        return result;
     }
 
     /** Deletes a job that is not running. */

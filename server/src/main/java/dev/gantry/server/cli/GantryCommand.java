@@ -3,10 +3,13 @@ package dev.gantry.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import dev.gantry.server.settings.ServerSettings;
+import dev.gantry.server.settings.WorkerSettings;
+
 /** The root {@code gantry} command; each subcommand is its own class. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCommand.Version.class,
         description = "Durable background jobs on PostgreSQL.",
-        subcommands = {MigrateCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, WorkerCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand implements Runnable {
     /** Exit codes: 0 ok, 1 bad configuration or unreachable database, 2 bad usage. */
     public static final int EXIT_CONFIG = 1;
@@ -21,7 +24,8 @@ public final class GantryCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new GantryCommand());
-        WorkerCommand.withSettingOptions(cl.getSubcommands().get("worker").getCommandSpec());
+        WorkerCommand.withSettingOptions(cl.getSubcommands().get("worker").getCommandSpec(), WorkerSettings.ALL);
+        WorkerCommand.withSettingOptions(cl.getSubcommands().get("server").getCommandSpec(), ServerSettings.ALL);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("gantry: " + e.getMessage());
             return EXIT_CONFIG;

@@ -41,8 +41,8 @@ public final class WorkerCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Adds one option per row of the settings table, so flags, env vars and docs never drift. */
-    static CommandLine.Model.CommandSpec withSettingOptions(CommandLine.Model.CommandSpec spec) {
-        for (Setting<?> s : WorkerSettings.ALL) {
+    static CommandLine.Model.CommandSpec withSettingOptions(CommandLine.Model.CommandSpec spec, List<Setting<?>> settings) {
+        for (Setting<?> s : settings) {
             spec.addOption(CommandLine.Model.OptionSpec.builder(s.flag())
                     .paramLabel("<" + s.env() + ">").type(String.class)
                     .description(s.description() + " (env " + s.env()
@@ -55,12 +55,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> flags = new HashMap<>();
-        for (Setting<?> s : WorkerSettings.ALL) {
-            CommandLine.Model.OptionSpec o = spec.findOption(s.flag());
-            if (o != null && o.getValue() != null) flags.put(s.flag(), o.getValue());
-        }
-        SettingsLoader settings = new SettingsLoader(System.getenv(), flags).load(WorkerSettings.ALL);
+        SettingsLoader settings = load(spec, WorkerSettings.ALL);
         WorkerConfig config = null;
         if (settings.errors().isEmpty()) {
             try {
@@ -106,22 +101,22 @@ public final class WorkerCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every setting from its flag (as parsed by picocli), else the environment, else its default. */
+    static SettingsLoader load(CommandLine.Model.CommandSpec spec, List<Setting<?>> rows) {
+        Map<String, String> flags = new HashMap<>();
+        for (Setting<?> s : rows) {
+            CommandLine.Model.OptionSpec o = spec.findOption(s.flag());
+            if (o != null && o.getValue() != null) flags.put(s.flag(), o.getValue());
+        }
+        return new SettingsLoader(System.getenv(), flags).load(rows);
+    }
+
     /** /health and /metrics, plus the gauges that need the running worker; null when the port is 0. */
     private static WorkerHttp startHttp(int port, Gantry gantry, GantryMetrics metrics) {
-        var runtime = gantry.worker();
-        metrics.gauge("gantry.jobs.running", "Jobs this worker is running", runtime::runningJobs);
-        metrics.gauge("gantry.logs.dropped", "Log events dropped by the shipper", gantry.logShipper()::dropped);
-        metrics.gauge("gantry.logs.shipped", "Log events shipped to gantry.worker_logs", gantry.logShipper()::shipped);
-        metrics.gauge("gantry.logs.buffer.high_water", "Most log events ever queued at once",
-                gantry.logShipper()::highWater);
-        for (var q : runtime.queues()) {
-            metrics.gauge("gantry.queue.available", "Available jobs in the queue at the last monitor run",
-                    () -> gantry.queueMonitor().last().stream().filter(c -> c.queue().equals(q.name()))
-                            .mapToLong(c -> c.available()).sum(), "queue", q.name());
-        }
+        metrics.bindWorker(gantry);
         if (port == 0) return null;
         try {
-            WorkerHttp http = new WorkerHttp(port, gantry.dataSource(), runtime, gantry.controlPlane().state(), metrics);
+            WorkerHttp http = new WorkerHttp(port, gantry.dataSource(), gantry.worker(), gantry.controlPlane().state(), metrics);
             log.atInfo().setMessage("health and metrics listening").addKeyValue("port", http.port()).log();
             return http;
         } catch (java.io.IOException e) {
@@ -129,7 +124,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    private static WorkerConfig workerConfig(SettingsLoader s) {
+    static WorkerConfig workerConfig(SettingsLoader s) {
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .queues(s.get(WorkerSettings.QUEUES))
                 .pollInterval(s.get(WorkerSettings.POLL_INTERVAL))

@@ -38,6 +38,8 @@ public final class LogSetup {
         // Pool and migration internals are noise at INFO, and the pool may print its URL.
         ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         ctx.getLogger("org.flywaydb").setLevel(Level.WARN);
+        ctx.getLogger("io.javalin").setLevel(Level.WARN);
+        ctx.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
     }
 
     private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext ctx) {

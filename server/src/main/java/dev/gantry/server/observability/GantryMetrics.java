@@ -88,4 +88,19 @@ public final class GantryMetrics implements GantryListener {
         Counter.builder("gantry.jobs.rescued").tags("state", "retryable").register(registry).increment(retried);
         Counter.builder("gantry.jobs.rescued").tags("state", "discarded").register(registry).increment(discarded);
     }
+
+    /** The gauges that need the running worker. */
+    public void bindWorker(dev.gantry.Gantry gantry) {
+        var runtime = gantry.worker();
+        gauge("gantry.jobs.running", "Jobs this worker is running", runtime::runningJobs);
+        gauge("gantry.logs.dropped", "Log events dropped by the shipper", gantry.logShipper()::dropped);
+        gauge("gantry.logs.shipped", "Log events shipped to gantry.worker_logs", gantry.logShipper()::shipped);
+        gauge("gantry.logs.buffer.high_water", "Most log events ever queued at once",
+                gantry.logShipper()::highWater);
+        for (var q : runtime.queues()) {
+            gauge("gantry.queue.available", "Available jobs in the queue at the last monitor run",
+                    () -> gantry.queueMonitor().last().stream().filter(c -> c.queue().equals(q.name()))
+                            .mapToLong(c -> c.available()).sum(), "queue", q.name());
+        }
+    }
 }

@@ -1,0 +1,115 @@
+package dev.gantry.server.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.gantry.config.ConfigException;
+import dev.gantry.config.DatabaseUrl;
+import dev.gantry.config.WorkerConfig;
+import dev.gantry.server.GantryServer;
+import dev.gantry.server.auth.TokenService;
+import dev.gantry.server.logging.LogSetup;
+import dev.gantry.server.logging.SecretMask;
+import dev.gantry.server.settings.ServerSettings;
+import dev.gantry.server.settings.SettingsLoader;
+import dev.gantry.server.settings.WorkerSettings;
+
+/**
+ * {@code gantry server}: the HTTP API, live streams, dashboard and, unless {@code --no-worker},
+ * a worker in the same process. It migrates the schema at start. The admin token it generates
+ * on first start is printed to stdout once, never logged.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the HTTP API and dashboard, with a worker unless --no-worker. "
+                + "Every option has an environment variable; the flag wins.")
+public final class ServerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--no-worker", description = "Serve the API only; run workers as separate `gantry worker` processes")
+    boolean noWorker;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SettingsLoader settings = WorkerCommand.load(spec, ServerSettings.ALL);
+        WorkerConfig worker = null;
+        if (settings.errors().isEmpty() && !noWorker) {
+            try {
+                worker = WorkerCommand.workerConfig(settings);
+            } catch (ConfigException e) {
+                err.println("gantry server: " + e.getMessage());
+                return GantryCommand.EXIT_CONFIG;
+            }
+        }
+        if (!settings.errors().isEmpty()) {
+            settings.errors().forEach(e -> err.println("gantry server: " + e));
+            err.flush();
+            return GantryCommand.EXIT_CONFIG;
+        }
+        String adminToken = settings.get(ServerSettings.ADMIN_TOKEN);
+        if (adminToken != null) SecretMask.INSTANCE.add(adminToken);
+        DatabaseUrl db = settings.get(ServerSettings.DATABASE_URL);
+        if (db == null) {
+            err.println("gantry server: DATABASE_URL: is not set");
+            return GantryCommand.EXIT_CONFIG;
+        }
+        SecretMask.INSTANCE.add(db.password());
+        LogSetup.configure(settings.get(WorkerSettings.LOG_FORMAT), settings.get(WorkerSettings.LOG_LEVEL));
+        CountDownLatch exited = new CountDownLatch(1);
+        GantryServer server;
+        try {
+            server = new GantryServer(new GantryServer.Config(db, settings.get(WorkerSettings.SCHEMA).value(),
+                    settings.get(ServerSettings.HTTP_HOST), settings.get(ServerSettings.HTTP_PORT), adminToken,
+                    settings.get(ServerSettings.MAX_BODY_BYTES), worker, settings.get(WorkerSettings.LOG_BUFFER),
+                    exited::countDown), line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+        } catch (ConfigException e) {
+            err.println("gantry server: " + e.getMessage());
+            return GantryCommand.EXIT_CONFIG;
+        }
+        Thread hook = new Thread(server::close, "gantry-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        banner(out, server, settings.get(ServerSettings.HTTP_HOST));
+        log.atInfo().setMessage("server started").addKeyValue("port", server.port()).addKeyValue("database", db.redacted())
+                .addKeyValue("worker", worker == null ? "none" : worker.workerId()).log();
+        exited.await();
+        log.atInfo().setMessage("shutting down on command").log();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        server.close();
+        return 0;
+    }
+
+    /** The first lines an operator reads: where to go and how to get in. Printed, not logged. */
+    private static void banner(PrintWriter out, GantryServer server, String host) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        out.println("Gantry is running: dashboard http://" + shown + ":" + server.port() + "/  API http://" + shown + ":"
+                + server.port() + "/api");
+        switch (server.bootstrap()) {
+            case TokenService.Bootstrap.Generated g -> {
+                out.println("Admin token (shown once, save it now): " + g.plain());
+                out.println("  e.g. curl -H 'Authorization: Bearer " + g.plain() + "' http://" + shown + ":" + server.port()
+                        + "/api/stats");
+            }
+            case TokenService.Bootstrap.FromEnvironment f -> out.println(f.revoked()
+                    ? "GANTRY_ADMIN_TOKEN was revoked and is not accepted; set a new one or use another admin token"
+                    : "Admin token: the value of GANTRY_ADMIN_TOKEN");
+            case TokenService.Bootstrap.Existing e -> out.println("Admin tokens exist (" + e.admins()
+                    + "); use one, or create another with `gantry tokens create NAME --role admin`");
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gantry.server.settings;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.gantry.config.ConfigException;
+import dev.gantry.config.DatabaseUrl;
+
+/**
+ * The settings of {@code gantry server}: its own rows plus the worker's (for the in-process
+ * worker), except that the database is optional (unset starts the embedded PostgreSQL) and
+ * {@code GANTRY_HTTP_PORT} is the API's port.
+ */
+public final class ServerSettings {
+    private ServerSettings() {
+    }
+
+    public static final Setting<DatabaseUrl> DATABASE_URL = new Setting<>("DATABASE_URL", "--database-url", null, true, true,
+            "PostgreSQL to use; unset: an embedded PostgreSQL whose data lives in GANTRY_DATA_DIR",
+            raw -> DatabaseUrl.parse("value", raw));
+    public static final Setting<Integer> HTTP_PORT = Setting.of("GANTRY_HTTP_PORT", "--http-port", "8080",
+            "Port of the server's API, dashboard, /health and /metrics", Parsers::port);
+    public static final Setting<String> HTTP_HOST = Setting.of("GANTRY_HTTP_HOST", "--http-host", "0.0.0.0",
+            "Address the server listens on (127.0.0.1: this machine only)", ServerSettings::host);
+    public static final Setting<String> ADMIN_TOKEN = new Setting<>("GANTRY_ADMIN_TOKEN", "--admin-token", null, true, true,
+            "Bootstrap admin API token (24+ characters); unset: one is generated on first start and printed once",
+            raw -> raw);
+    public static final Setting<Path> DATA_DIR = new Setting<>("GANTRY_DATA_DIR", "--data-dir", null, true, false,
+            "Where the embedded PostgreSQL keeps its data; default ~/.gantry/data", raw -> Path.of(raw));
+    public static final Setting<Long> MAX_BODY_BYTES = Setting.of("GANTRY_MAX_BODY_BYTES", "--max-body-bytes", "5242880",
+            "Largest request body the API reads; larger ones get 413", raw -> Parsers.number(raw, 1024, 1L << 30));
+
+    /** Server rows first, then the worker's rows that the in-process worker uses. */
+    public static final List<Setting<?>> ALL = all();
+
+    /** The rows only the server has (for the configuration reference). */
+    public static final List<Setting<?>> OWN = List.of(DATABASE_URL, HTTP_PORT, HTTP_HOST, ADMIN_TOKEN, DATA_DIR,
+            MAX_BODY_BYTES);
+
+    private static List<Setting<?>> all() {
+        List<Setting<?>> out = new ArrayList<>(List.of(DATABASE_URL, HTTP_PORT, HTTP_HOST, ADMIN_TOKEN, DATA_DIR,
+                MAX_BODY_BYTES));
+        for (Setting<?> s : WorkerSettings.ALL) {
+            if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT) out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String host(String raw) {
+        if (raw.isEmpty() || raw.length() > 255 || !raw.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new ConfigException("value", "must be a host name or IP address, got \"" + raw + "\"");
+        }
+        return raw;
+    }
+}
