@@ -28,4 +28,12 @@ final class CommandSql {
     static final String SELECT_BY_ID = """
             SELECT id, worker_id, broadcast_id, command, payload::text AS payload, status, error, created_at, processed_at
               FROM gantry.worker_commands WHERE id = :id OR broadcast_id = :id ORDER BY id""";
+
+    /** Commands newer than :after_id, plus these ones (still pending when last seen): what changed since. */
+    static final String SELECT_CHANGED = """
+            SELECT id, worker_id, broadcast_id, command, payload::text AS payload, status, error, created_at, processed_at
+              FROM gantry.worker_commands
+             WHERE id > :after_id OR id = ANY(:ids::bigint[])
+             ORDER BY id
+             LIMIT 1000""";
 }

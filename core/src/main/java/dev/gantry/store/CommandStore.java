@@ -20,6 +20,7 @@ public final class CommandStore {
     private final NamedSql ack;
     private final NamedSql expire;
     private final NamedSql selectById;
+    private final NamedSql selectChanged;
 
     public CommandStore(Db db, SchemaName schema, TimeSource time) {
         this.db = db;
@@ -29,6 +30,7 @@ public final class CommandStore {
         ack = NamedSql.parse(CommandSql.ACK, schema.value());
         expire = NamedSql.parse(CommandSql.EXPIRE, schema.value());
         selectById = NamedSql.parse(CommandSql.SELECT_BY_ID, schema.value());
+        selectChanged = NamedSql.parse(CommandSql.SELECT_CHANGED, schema.value());
     }
 
     /** Sends a command to a worker id or "*"; bad input throws InvalidInputException and writes nothing. */
@@ -91,18 +93,34 @@ public final class CommandStore {
     public List<WorkerCommand> get(long id) {
         return db.withConnection("read command " + id, conn -> {
             try (PreparedStatement ps = selectById.prepare(conn, Map.of("id", id)); ResultSet rs = ps.executeQuery()) {
-                List<WorkerCommand> out = new ArrayList<>();
-                while (rs.next()) {
-                    long b = rs.getLong("broadcast_id");
-                    Long broadcast = rs.wasNull() ? null : b;
-                    Timestamp processed = rs.getTimestamp("processed_at");
-                    out.add(new WorkerCommand(rs.getLong("id"), rs.getString("worker_id"), broadcast,
-                            rs.getString("command"), rs.getString("payload"), rs.getString("status"),
-                            rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
-                            processed == null ? null : processed.toInstant()));
-                }
-                return out;
+                return commands(rs);
             }
         });
+    }
+
+    /** Commands written after {@code afterId}, and the given ones: how a watcher sees new commands and their acks. */
+    public List<WorkerCommand> changedSince(long afterId, java.util.Collection<Long> watched) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("after_id", afterId);
+        p.put("ids", NamedSql.SqlArray.of("bigint", watched));
+        return db.withConnection("read changed commands", conn -> {
+            try (PreparedStatement ps = selectChanged.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                return commands(rs);
+            }
+        });
+    }
+
+    private static List<WorkerCommand> commands(ResultSet rs) throws SQLException {
+        List<WorkerCommand> out = new ArrayList<>();
+        while (rs.next()) {
+            long b = rs.getLong("broadcast_id");
+            Long broadcast = rs.wasNull() ? null : b;
+            Timestamp processed = rs.getTimestamp("processed_at");
+            out.add(new WorkerCommand(rs.getLong("id"), rs.getString("worker_id"), broadcast,
+                    rs.getString("command"), rs.getString("payload"), rs.getString("status"),
+                    rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
+                    processed == null ? null : processed.toInstant()));
+        }
+        return out;
     }
 }

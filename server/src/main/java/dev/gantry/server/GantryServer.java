@@ -22,6 +22,8 @@ import dev.gantry.server.kinds.demo.DemoKinds;
 import dev.gantry.server.logging.LogSetup;
 import dev.gantry.server.observability.GantryMetrics;
 import dev.gantry.server.observability.HealthCheck;
+import dev.gantry.server.sse.EventHub;
+import dev.gantry.server.sse.EventsApi;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.Db;
 import dev.gantry.store.SchemaName;
@@ -43,6 +45,7 @@ public final class GantryServer implements AutoCloseable {
     private final Gantry gantry;
     private final HttpServer http;
     private final HealthCheck health;
+    private EventHub events;
     private final TokenService.Bootstrap bootstrap;
 
     public GantryServer(Config c, Consumer<String> out) {
@@ -55,6 +58,8 @@ public final class GantryServer implements AutoCloseable {
                 .logBufferSize(c.logBufferSize())
                 .controlHooks(new ControlHooks(LogSetup::level, LogSetup::level, c.onShutdownCommand()));
         if (c.worker() != null) b.worker(c.worker());
+        // The worker's own connections, plus requests, the event stream's listener and poller.
+        b.poolSize((c.worker() == null ? 0 : dev.gantry.worker.WorkerRuntime.claimConnections(c.worker()) + 13) + 10);
         gantry = b.build();
         try {
             gantry.migrate().forEach(a -> out.accept("applied migration " + a.version() + " " + a.description()));
@@ -74,15 +79,20 @@ public final class GantryServer implements AutoCloseable {
             Requests requests = new Requests(json, c.maxBodyBytes());
             health = new HealthCheck(gantry.dataSource(), c.worker() == null ? null : gantry.worker(),
                     c.worker() == null ? null : gantry.controlPlane().state());
+            WorkerStore workerStore = new WorkerStore(db, schema, time);
+            CommandStore commandStore = new CommandStore(db, schema, time);
+            events = new EventHub(gantry.dataSource(), schema, workerStore, commandStore, json, time);
+            events.start();
             List<HttpServer.Resource> resources = new ArrayList<>();
             resources.add(new JobsApi(gantry.client(), requests)::routes);
-            resources.add(new WorkersApi(new WorkerStore(db, schema, time), new CommandStore(db, schema, time), requests,
-                    time)::routes);
+            resources.add(new WorkersApi(workerStore, commandStore, requests, time)::routes);
+            resources.add(new EventsApi(events)::routes);
             resources.add(new TokensApi(tokens, requests)::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,
                     metrics::scrape, resources);
         } catch (RuntimeException e) {
+            if (events != null) events.stop(java.time.Duration.ofSeconds(2));
             gantry.close();
             throw e;
         }
@@ -103,6 +113,7 @@ public final class GantryServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        events.stop(java.time.Duration.ofSeconds(2));
         health.close();
         gantry.close();
     }
