@@ -106,6 +106,10 @@ public final class GantryServer implements AutoCloseable {
         return gantry;
     }
 
+    public List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     public TokenService.Bootstrap bootstrap() {
         return bootstrap;
     }

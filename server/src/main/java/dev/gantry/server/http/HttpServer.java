@@ -1,6 +1,9 @@
 package dev.gantry.server.http;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +29,22 @@ public final class HttpServer implements AutoCloseable {
         void routes(RoutesConfig routes);
     }
 
+    /** An endpoint as registered: method, path and the roles that may call it. */
+    public record Route(String method, String path, Set<Role> roles) {
+    }
+
     private final Javalin app;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
 
     public HttpServer(String host, int port, ObjectMapper json, Requests requests, Authenticator auth, HealthCheck health,
                       Supplier<String> metrics, List<Resource> resources) {
         app = Javalin.create(config -> {
+            config.events.handlerAdded(h -> {
+                if (h.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(h.getHttpMethod().name(), h.getPath(), h.getRoles().stream()
+                            .filter(Role.class::isInstance).map(Role.class::cast).collect(Collectors.toUnmodifiableSet())));
+                }
+            });
             config.jsonMapper(new JavalinJackson(json, true));
             config.http.maxRequestSize = requests.maxBodyBytes();
             config.concurrency.useVirtualThreads = true;
@@ -52,6 +66,11 @@ public final class HttpServer implements AutoCloseable {
             resources.forEach(r -> r.routes(config.routes));
         });
         app.start(host, port);
+    }
+
+    /** Every endpoint, in registration order: the auth test walks them all, the OpenAPI test checks they are documented. */
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     public int port() {
