@@ -25,6 +25,9 @@ public record EnqueueRequest(String kind, JsonNode args, String queue, Integer p
 
     JobRequest toJobRequest() {
         if (kind == null) throw new InvalidInputException("kind", "is required");
+        if (args != null && !args.isNull() && !args.isObject()) {
+            throw new InvalidInputException("args", "must be a JSON object, got " + args.getNodeType().name().toLowerCase());
+        }
         if (runAt != null && delayMs != null) throw new InvalidInputException("run_at", "give run_at or delay_ms, not both");
         if (delayMs != null && delayMs < 0) throw new InvalidInputException("delay_ms", "must not be negative, got " + delayMs);
         if (timeoutMs != null && timeoutMs < 1) throw new InvalidInputException("timeout_ms", "must be positive, got " + timeoutMs);
