@@ -24,4 +24,24 @@ final class LogSql {
              WHERE id IN (SELECT id FROM gantry.worker_logs
                            WHERE created_at < coalesce(:now::timestamptz, now()) - :retention_ms * interval '1 millisecond'
                            LIMIT :limit)""";
+
+    /*
+     * The log viewer's query, assembled by LogListQuery from these fixed fragments. Filtering by
+     * worker walks worker_logs_worker_id_id_idx in id order, by job worker_logs_job_id_idx, and
+     * otherwise the primary key backwards (the latest lines) or forwards from after_id (a tail).
+     */
+    static final String QUERY_SELECT = """
+            SELECT id, worker_id, job_id, level, logger, message, fields::text AS fields, exception, created_at
+              FROM gantry.worker_logs
+             WHERE true""";
+    static final String QUERY_WORKER = " AND worker_id = :worker_id";
+    static final String QUERY_JOB = " AND job_id = :job_id";
+    static final String QUERY_LEVELS = " AND level = ANY(:levels::text[])";
+    static final String QUERY_TEXT = " AND strpos(lower(message), lower(:text)) > 0";
+    static final String QUERY_AFTER = " AND id > :after_id";
+    static final String QUERY_BEFORE = " AND id < :before_id";
+    /** Following a log: the lines after the last one seen, in the order they were written. */
+    static final String QUERY_OLDEST_FIRST = " ORDER BY id LIMIT :limit";
+    /** The latest lines, or paging back before an id. */
+    static final String QUERY_NEWEST_FIRST = " ORDER BY id DESC LIMIT :limit";
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import dev.gantry.time.TimeSource;
 
-/** Writes and prunes {@code gantry.worker_logs}. */
+/** Writes, reads and prunes {@code gantry.worker_logs}. */
 public final class LogStore {
     static final int PRUNE_BATCH = 10_000;
 
@@ -63,6 +63,27 @@ public final class LogStore {
                 rs.next();
             }
             return null;
+        });
+    }
+
+    /**
+     * Reads log lines: newest first, or oldest first after {@link LogQuery#afterId()} (see
+     * {@link LogQuery} for the order rules).
+     */
+    public List<LogEntry> query(LogQuery q) {
+        LogListQuery sql = LogListQuery.of(q, schema.value());
+        return db.withConnection("query worker logs", conn -> {
+            List<LogEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = sql.sql().prepare(conn, sql.values()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long job = rs.getLong("job_id");
+                    Long jobId = rs.wasNull() ? null : job;
+                    out.add(new LogEntry(rs.getLong("id"), rs.getString("worker_id"), jobId, rs.getString("level"),
+                            rs.getString("logger"), rs.getString("message"), rs.getString("fields"),
+                            rs.getString("exception"), rs.getTimestamp("created_at").toInstant()));
+                }
+            }
+            return out;
         });
     }
 

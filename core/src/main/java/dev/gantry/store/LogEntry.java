@@ -1,0 +1,12 @@
+package dev.gantry.store;
+
+import java.time.Instant;
+
+/**
+ * One line read back from {@code gantry.worker_logs} ({@link LogRow} is the shape written).
+ * {@code fieldsJson} is the JSON object of structured key-value pairs and MDC; {@code jobId} is
+ * null for lines written outside a job.
+ */
+public record LogEntry(long id, String workerId, Long jobId, String level, String logger, String message,
+                       String fieldsJson, String exception, Instant createdAt) {
+}
