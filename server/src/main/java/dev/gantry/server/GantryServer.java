@@ -24,6 +24,9 @@ import dev.gantry.server.observability.GantryMetrics;
 import dev.gantry.server.observability.HealthCheck;
 import dev.gantry.server.sse.EventHub;
 import dev.gantry.server.sse.EventsApi;
+import dev.gantry.server.sse.LogStream;
+import dev.gantry.server.api.LogsApi;
+import dev.gantry.store.LogStore;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.Db;
 import dev.gantry.store.SchemaName;
@@ -46,6 +49,7 @@ public final class GantryServer implements AutoCloseable {
     private final HttpServer http;
     private final HealthCheck health;
     private EventHub events;
+    private LogStream logStream;
     private final TokenService.Bootstrap bootstrap;
 
     public GantryServer(Config c, Consumer<String> out) {
@@ -87,12 +91,18 @@ public final class GantryServer implements AutoCloseable {
             resources.add(new JobsApi(gantry.client(), requests)::routes);
             resources.add(new WorkersApi(workerStore, commandStore, requests, time)::routes);
             resources.add(new EventsApi(events)::routes);
+            LogStore logStore = new LogStore(db, schema, time);
+            logStream = new LogStream(gantry.dataSource(), logStore);
+            logStream.start();
+            resources.add(new LogsApi(logStore)::routes);
+            resources.add(logStream::routes);
             resources.add(new TokensApi(tokens, requests)::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,
                     metrics::scrape, resources);
         } catch (RuntimeException e) {
             if (events != null) events.stop(java.time.Duration.ofSeconds(2));
+            if (logStream != null) logStream.stop(java.time.Duration.ofSeconds(2));
             gantry.close();
             throw e;
         }
@@ -118,6 +128,7 @@ public final class GantryServer implements AutoCloseable {
     public void close() {
         http.close();
         events.stop(java.time.Duration.ofSeconds(2));
+        logStream.stop(java.time.Duration.ofSeconds(2));
         health.close();
         gantry.close();
     }
