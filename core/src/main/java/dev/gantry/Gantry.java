@@ -15,6 +15,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.gantry.client.GantryClient;
+import dev.gantry.client.QueueClient;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.control.ControlHooks;
@@ -37,6 +38,7 @@ import dev.gantry.store.KindStore;
 import dev.gantry.store.Migrator;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.LogStore;
+import dev.gantry.store.QueueStore;
 import dev.gantry.store.WorkerStore;
 import dev.gantry.store.SchemaName;
 import dev.gantry.time.SystemTimeSource;
@@ -67,6 +69,8 @@ public final class Gantry implements AutoCloseable {
     private final JobStore jobStore;
     private final KindStore kindStore;
     private final GantryClient client;
+    private final QueueStore queueStore;
+    private final QueueClient queues;
     private final ObjectMapper json;
     private final WorkerConfig workerConfig;
     private final GantryListener listener;
@@ -103,6 +107,8 @@ public final class Gantry implements AutoCloseable {
         jobStore = new JobStore(db, schema, time, b.worker != null && b.worker.synchronousCommit());
         kindStore = new KindStore(db, schema);
         client = new GantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
+        queueStore = new QueueStore(db, schema, time);
+        queues = new QueueClient(queueStore);
         handlers = new HandlerRegistry(json);
         controlHooks = b.controlHooks;
         logBufferSize = b.logBufferSize;
@@ -158,6 +164,11 @@ public final class Gantry implements AutoCloseable {
         return client;
     }
 
+    /** Lists queues and pauses or resumes them for every worker. */
+    public QueueClient queues() {
+        return queues;
+    }
+
     public DataSource dataSource() {
         return db.dataSource();
     }
@@ -179,7 +190,7 @@ public final class Gantry implements AutoCloseable {
         new Migrator(db, schema).checkCompatible();
         kindStore.declare(handlers.kinds());
         notifier = workerConfig.listen() ? new PostgresNotifier(db.dataSource()) : new PollingNotifier();
-        runtime = new WorkerRuntime(workerConfig, jobStore, handlers, json, notifier, listener, time);
+        runtime = new WorkerRuntime(workerConfig, jobStore, queueStore, handlers, json, notifier, listener, time);
         ControlHooks hooks = controlHooks != null ? controlHooks
                 : ControlHooks.defaults(() -> Thread.ofPlatform().name("gantry-stop").start(this::stop));
         LogStore logStore = new LogStore(db, schema, time);

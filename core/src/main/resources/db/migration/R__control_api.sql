@@ -152,3 +152,57 @@ BEGIN
     RETURN n;
 END
 $$;
+
+-- Queues (V005). A pause holds for every worker, present and future, until resumed: claims check
+-- gantry.queues (JobSql.CLAIM and gantry.claim), and workers also keep the set in memory so a
+-- paused queue costs them no claim at all. The NOTIFY makes them re-read it at once; they re-read
+-- it on every heartbeat too, for PgBouncer setups without LISTEN.
+
+CREATE OR REPLACE FUNCTION ${schema}.check_queue_change(queue text, by text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ${schema}.check_name('queue', queue);
+    IF by = '' OR char_length(by) > 200 THEN
+        PERFORM ${schema}.invalid('by', 'must be 1 to 200 characters or null, got ' || char_length(by) || ' characters');
+    END IF;
+END
+$$;
+
+-- Pauses a queue for every worker (a name no job or worker uses yet is allowed: pause ahead of a
+-- deploy). Returns true when it paused the queue now, false when it already was paused, in which
+-- case paused_at and paused_by keep saying since when and by whom.
+CREATE OR REPLACE FUNCTION ${schema}.pause_queue(queue text, by text DEFAULT NULL) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    changed boolean;
+BEGIN
+    PERFORM ${schema}.check_queue_change(pause_queue.queue, pause_queue.by);
+    INSERT INTO ${schema}.queues AS q (name, paused_at, paused_by, updated_at)
+    VALUES (pause_queue.queue, now(), pause_queue.by, now())
+    ON CONFLICT (name) DO UPDATE
+       SET paused_at = EXCLUDED.paused_at, paused_by = EXCLUDED.paused_by, updated_at = EXCLUDED.updated_at
+     WHERE q.paused_at IS NULL;
+    changed := FOUND;
+    PERFORM pg_notify('${schema}.queue_changed', json_build_object('queue', pause_queue.queue, 'paused', true)::text);
+    RETURN changed;
+END
+$$;
+
+-- Resumes a paused queue; returns false when it was not paused. A worker's own pause (the
+-- pause_queue command) is separate and stays.
+CREATE OR REPLACE FUNCTION ${schema}.resume_queue(queue text) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    changed boolean;
+BEGIN
+    PERFORM ${schema}.check_queue_change(resume_queue.queue, NULL);
+    UPDATE ${schema}.queues
+       SET paused_at = NULL, paused_by = NULL, updated_at = now()
+     WHERE name = resume_queue.queue AND paused_at IS NOT NULL;
+    changed := FOUND;
+    PERFORM pg_notify('${schema}.queue_changed', json_build_object('queue', resume_queue.queue, 'paused', false)::text);
+    RETURN changed;
+END
+$$;

@@ -205,7 +205,8 @@ $$;
 
 -- Claims up to max_jobs available jobs of a queue for worker_id: running, attempt + 1, leased
 -- for lease_seconds. Staging and rescue of that queue run first, so SQL-only workers need no
--- Java process. Racing callers never get the same job (FOR UPDATE SKIP LOCKED).
+-- Java process. Racing callers never get the same job (FOR UPDATE SKIP LOCKED). A queue paused
+-- with pause_queue gives nothing (the check is one primary-key probe, planned as a one-time filter).
 CREATE OR REPLACE FUNCTION ${schema}.claim(
     queue text, worker_id text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300)
     RETURNS SETOF ${schema}.jobs
@@ -230,6 +231,7 @@ BEGIN
     WITH picked AS MATERIALIZED (
         SELECT j.id FROM ${schema}.jobs j
          WHERE j.state = 'available' AND j.queue = claim.queue
+           AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim.queue AND q.paused_at IS NOT NULL)
          ORDER BY j.priority, j.run_at, j.id
          LIMIT claim.max_jobs
          FOR UPDATE SKIP LOCKED)

@@ -84,7 +84,8 @@ final class JobRequestValidator {
         return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags());
     }
 
-    private static String name(String field, String value) {
+    /** A queue or kind name, checked as the SQL API's check_name does, with the same message. */
+    static String name(String field, String value) {
         if (value == null || value.isEmpty()) throw new InvalidInputException(field, "must not be empty");
         if (!NAME.matcher(value).matches()) {
             throw new InvalidInputException(field, "must be at most 128 letters, digits or _ . : - (not starting with . : -), got \""

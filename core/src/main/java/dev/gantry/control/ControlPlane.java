@@ -23,6 +23,7 @@ public final class ControlPlane implements Service {
     private final PeriodicLoop commandLoop;
     private final String workerId;
     private final String channel;
+    private final String queueChannel;
     private final Notifier notifier;
 
     public ControlPlane(WorkerStore workers, CommandStore commands, LogStore logs, WorkerRuntime runtime,
@@ -32,6 +33,7 @@ public final class ControlPlane implements Service {
         this.workerId = runtime.config().workerId();
         this.notifier = notifier;
         this.channel = schema.value() + ".worker_command";
+        this.queueChannel = schema.queueChangedChannel();
         this.heartbeater = new Heartbeater(workers, commands, logs, runtime, state, hooks, json, version);
         this.processor = new CommandProcessor(commands, runtime, state, hooks, json);
         this.heartbeatLoop = new PeriodicLoop("gantry-heartbeat", runtime.config().heartbeatInterval(), heartbeater::runOnce);
@@ -50,6 +52,9 @@ public final class ControlPlane implements Service {
         notifier.subscribe(channel, payload -> {
             if (payload == null || workerId.equals(Payloads.field(payload, "worker_id"))) commandLoop.kick();
         });
+        // A queue was paused or resumed for all workers: the heartbeat re-reads the pauses and
+        // writes the registry row, so both the claims and what operators see change at once.
+        notifier.subscribe(queueChannel, payload -> heartbeatLoop.kick());
         heartbeatLoop.start();
         commandLoop.start();
         commandLoop.kick();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gantry.config.WorkerConfig;
+import dev.gantry.error.StoreException;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.LogStore;
 import dev.gantry.store.WorkerStore;
@@ -19,7 +20,8 @@ import dev.gantry.worker.WorkerRuntime;
  * Keeps this worker's row in {@code gantry.workers} current: registers it at start, writes a
  * heartbeat with status, queues, counters and live configuration every interval, and does the
  * registry's upkeep (expire commands of dead workers, forget workers gone for long). The upkeep
- * is idempotent, so every worker may do it.
+ * is idempotent, so every worker may do it. Each beat first re-reads the queues paused for all
+ * workers: without LISTEN (PgBouncer) that is how a pause or resume reaches the worker.
  */
 public final class Heartbeater {
     private static final Logger log = LoggerFactory.getLogger(Heartbeater.class);
@@ -54,6 +56,12 @@ public final class Heartbeater {
 
     /** One heartbeat plus upkeep. */
     public void runOnce() {
+        try {
+            runtime.refreshGlobalPauses();
+        } catch (StoreException e) {
+            // The heartbeat matters more (a silent worker's jobs get rescued): write it anyway.
+            log.atWarn().setMessage("reading queue pauses failed").addKeyValue("error", e.getMessage()).log();
+        }
         if (!workers.heartbeat(beat())) {
             log.atWarn().setMessage("worker row was missing, registering again").addKeyValue("worker_id", config.workerId()).log();
             register();
@@ -80,6 +88,7 @@ public final class Heartbeater {
         ArrayNode queues = json.createArrayNode();
         for (WorkerRuntime.QueueState q : runtime.queues()) {
             queues.addObject().put("name", q.name()).put("concurrency", q.concurrency()).put("paused", q.paused())
+                    .put("paused_locally", q.pausedLocally()).put("paused_globally", q.pausedGlobally())
                     .put("running", q.running());
         }
         ObjectNode cfg = json.createObjectNode();

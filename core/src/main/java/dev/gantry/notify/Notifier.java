@@ -11,7 +11,7 @@ import dev.gantry.lifecycle.Service;
 public interface Notifier extends Service {
     /**
      * Subscribes to a channel. {@code onPayload} gets each payload; it also gets {@code null}
-     * after a reconnect, meaning "notifications may have been missed, look again".
+     * once listening and after each reconnect, meaning "notifications may have been missed, look again".
      */
     void subscribe(String channel, Consumer<String> onPayload);
 }

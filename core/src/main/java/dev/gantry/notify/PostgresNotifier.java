@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * LISTENs on one dedicated connection (thread {@code gantry-listener}) and fans notifications
- * out to subscribers. On connection loss it reconnects with capped backoff, re-LISTENs and tells
- * every subscriber to look again (payload null), since notifications sent meanwhile are lost.
+ * out to subscribers. Once listening it tells every subscriber to look again (payload null):
+ * notifications sent before the LISTEN, while the worker was starting, were not received. On
+ * connection loss it reconnects with capped backoff, re-LISTENs and does the same.
  */
 public final class PostgresNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifier.class);
@@ -58,10 +59,8 @@ public final class PostgresNotifier implements Notifier {
                 try (Statement st = conn.createStatement()) {
                     for (String channel : subscribers.keySet()) st.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
                 }
-                if (reconnecting) {
-                    log.atInfo().setMessage("listener reconnected").log();
-                    broadcastLookAgain();
-                }
+                if (reconnecting) log.atInfo().setMessage("listener reconnected").log();
+                broadcastLookAgain();
                 backoffMs = 100;
                 PGConnection pg = conn.unwrap(PGConnection.class);
                 while (running) {

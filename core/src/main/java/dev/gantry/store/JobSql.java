@@ -56,12 +56,16 @@ final class JobSql {
      * workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into the
      * UPDATE, which could otherwise lock more rows than the LIMIT. Times are the statement's,
      * not the transaction's: the transaction may have begun (SET LOCAL) before the job was
-     * enqueued, and attempted_at must not precede created_at.
+     * enqueued, and attempted_at must not precede created_at. A queue paused for all workers
+     * (gantry.queues) gives nothing, whatever this worker believes: its in-memory view of the
+     * pauses may lag by a heartbeat. The check is one primary-key probe, planned as a one-time
+     * filter before the index scan.
      */
     static final String CLAIM = """
             WITH picked AS MATERIALIZED (
                 SELECT id FROM gantry.jobs
                  WHERE state = 'available' AND queue = :queue
+                   AND NOT EXISTS (SELECT FROM gantry.queues q WHERE q.name = :queue AND q.paused_at IS NOT NULL)
                  ORDER BY priority, run_at, id
                  LIMIT :limit
                  FOR UPDATE SKIP LOCKED)

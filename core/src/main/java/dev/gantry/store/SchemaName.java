@@ -21,6 +21,11 @@ public record SchemaName(String value) {
         return value + ".job_available";
     }
 
+    /** The NOTIFY channel on which gantry.pause_queue and gantry.resume_queue tell workers to look again. */
+    public String queueChangedChannel() {
+        return value + ".queue_changed";
+    }
+
     @Override
     public String toString() {
         return value;

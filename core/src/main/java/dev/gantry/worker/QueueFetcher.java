@@ -50,6 +50,7 @@ final class QueueFetcher implements Service {
     private final Condition wake = lock.newCondition();
     private boolean signalled = true;
     private boolean paused;
+    private boolean pausedGlobally;
     private boolean halted;
     private boolean stopping;
     private List<Thread> threads = List.of();
@@ -86,11 +87,26 @@ final class QueueFetcher implements Service {
         }
     }
 
-    /** Stops or resumes claiming; running jobs are not touched. */
+    /** Stops or resumes claiming on this worker (the pause_queue command); running jobs are not touched. */
     void paused(boolean value) {
         lock.lock();
         try {
             paused = value;
+            signalled = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The queue is paused for every worker (gantry.queues), or no longer; independent of this
+     * worker's own pause, so resuming one does not undo the other.
+     */
+    void pausedGlobally(boolean value) {
+        lock.lock();
+        try {
+            pausedGlobally = value;
             signalled = true;
             wake.signalAll();
         } finally {
@@ -117,6 +133,20 @@ final class QueueFetcher implements Service {
         } finally {
             lock.unlock();
         }
+    }
+
+    boolean pausedGlobally() {
+        lock.lock();
+        try {
+            return pausedGlobally;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Claiming is allowed: neither paused (here or for all workers) nor halted. Call with the lock held. */
+    private boolean claiming() {
+        return !paused && !pausedGlobally && !halted;
     }
 
     Duration pollInterval() {
@@ -201,7 +231,7 @@ final class QueueFetcher implements Service {
             while (!stopping) {
                 boolean due = signalled || moreLikely || time.monotonicNanos() >= deadline;
                 int free = slots.free();
-                if (due && !paused && !halted && free > 0) {
+                if (due && claiming() && free > 0) {
                     // A busy queue claims again as soon as a slot frees, one slot at a time, each
                     // claim a round trip; wait a moment for half the slots so claims stay large.
                     if (moreLikely && free < (slots.limit() + 1) / 2 && gatherLeft > 0) {
@@ -211,7 +241,7 @@ final class QueueFetcher implements Service {
                     signalled = false;
                     return true;
                 }
-                long wait = slots.free() > 0 && !paused && !halted ? Math.max(1, deadline - time.monotonicNanos()) : base;
+                long wait = slots.free() > 0 && claiming() ? Math.max(1, deadline - time.monotonicNanos()) : base;
                 wake.awaitNanos(Math.min(wait, base));
             }
             return false;

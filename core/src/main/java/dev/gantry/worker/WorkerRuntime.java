@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,12 +23,17 @@ import dev.gantry.lifecycle.Service;
 import dev.gantry.notify.Notifier;
 import dev.gantry.notify.Payloads;
 import dev.gantry.store.JobStore;
+import dev.gantry.store.QueueStore;
 import dev.gantry.time.TimeSource;
 
 /**
  * One worker: a fetcher per queue, the executor, the batch completer and the lease renewer.
  * Shutdown order: stop fetching, wait up to the shutdown timeout for running jobs, release the
  * rest (fenced, without counting the attempt), flush the completer, stop the renewer.
+ *
+ * <p>A queue is paused on this worker alone (the pause_queue command) or for every worker
+ * (gantry.queues); it claims from a queue that is neither. The global pauses are read before
+ * the fetchers start and again whenever the control plane calls {@link #refreshGlobalPauses()}.
  */
 public final class WorkerRuntime implements Service {
     /** Connections the fetchers of a worker with this configuration may hold at once. */
@@ -39,6 +45,7 @@ public final class WorkerRuntime implements Service {
 
     private final WorkerConfig config;
     private final JobStore store;
+    private final QueueStore queueStore;
     private final Notifier notifier;
     private final TimeSource time;
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
@@ -48,10 +55,11 @@ public final class WorkerRuntime implements Service {
     private final ScheduledExecutorService timeouts;
     private boolean started;
 
-    public WorkerRuntime(WorkerConfig config, JobStore store, HandlerRegistry handlers, ObjectMapper json,
-                         Notifier notifier, GantryListener listener, TimeSource time) {
+    public WorkerRuntime(WorkerConfig config, JobStore store, QueueStore queueStore, HandlerRegistry handlers,
+                         ObjectMapper json, Notifier notifier, GantryListener listener, TimeSource time) {
         this.config = config;
         this.store = store;
+        this.queueStore = queueStore;
         this.notifier = notifier;
         this.time = time;
         this.timeouts = Executors.newSingleThreadScheduledExecutor(
@@ -75,6 +83,8 @@ public final class WorkerRuntime implements Service {
     @Override
     public synchronized void start() {
         if (started) return;
+        // Before any fetcher runs: a worker started while a queue is paused claims nothing from it.
+        refreshGlobalPauses();
         notifier.subscribe(store.schema().jobAvailableChannel(), this::onAvailable);
         completer.start();
         renewLoop.start();
@@ -122,12 +132,28 @@ public final class WorkerRuntime implements Service {
         fetcher(queue).paused(paused);
     }
 
+    /**
+     * Reads which queues are paused for every worker and applies it. The claim statement checks
+     * the pause too, so a stale view never takes a job from a paused queue; it only delays
+     * claiming after a resume, until the next refresh.
+     */
+    public void refreshGlobalPauses() {
+        Set<String> paused = queueStore.paused();
+        for (QueueFetcher f : fetchers.values()) {
+            boolean now = paused.contains(f.queue());
+            if (now == f.pausedGlobally()) continue;
+            f.pausedGlobally(now);
+            log.atInfo().setMessage(now ? "queue paused for all workers" : "queue resumed for all workers")
+                    .addKeyValue("queue", f.queue()).addKeyValue("worker_id", config.workerId()).log();
+        }
+    }
+
     /** Stops (false) or resumes (true) claiming on every queue; running jobs go on; queue pauses are kept. */
     public void fetching(boolean on) {
         fetchers.values().forEach(f -> f.halted(!on));
     }
 
-    /** Unpauses every queue (restart goes back to the startup state). */
+    /** Unpauses every queue on this worker (restart goes back to the startup state); global pauses stay. */
     public void resumeAllQueues() {
         fetchers.values().forEach(f -> f.paused(false));
     }
@@ -140,14 +166,24 @@ public final class WorkerRuntime implements Service {
         return idle;
     }
 
-    /** One queue as the worker runs it now. */
-    public record QueueState(String name, int concurrency, boolean paused, int running) {
+    /**
+     * One queue as the worker runs it now.
+     *
+     * @param pausedLocally  paused on this worker by the pause_queue command
+     * @param pausedGlobally paused for every worker (gantry.queues), as this worker last read it
+     */
+    public record QueueState(String name, int concurrency, boolean pausedLocally, boolean pausedGlobally,
+                             int running) {
+        /** The worker claims nothing from the queue. */
+        public boolean paused() {
+            return pausedLocally || pausedGlobally;
+        }
     }
 
     public List<QueueState> queues() {
         List<QueueState> out = new ArrayList<>();
         for (QueueFetcher f : fetchers.values()) {
-            out.add(new QueueState(f.queue(), f.slots().limit(), f.paused(), f.slots().used()));
+            out.add(new QueueState(f.queue(), f.slots().limit(), f.paused(), f.pausedGlobally(), f.slots().used()));
         }
         return out;
     }
