@@ -11,6 +11,7 @@ import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.control.ControlHooks;
 import dev.gantry.server.api.JobsApi;
+import dev.gantry.server.api.QueuesApi;
 import dev.gantry.server.api.TokensApi;
 import dev.gantry.server.api.WorkersApi;
 import dev.gantry.server.auth.Authenticator;
@@ -97,6 +98,7 @@ public final class GantryServer implements AutoCloseable {
             resources.add(new LogsApi(logStore)::routes);
             resources.add(logStream::routes);
             resources.add(new TokensApi(tokens, requests)::routes);
+            resources.add(new QueuesApi(gantry.queues())::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,
                     metrics::scrape, resources);
