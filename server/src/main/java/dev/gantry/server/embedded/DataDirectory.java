@@ -32,11 +32,22 @@ final class DataDirectory implements AutoCloseable {
     /** A log past this size is moved to postgresql.log.1 at start, so it never grows without bound. */
     private static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
 
-    /** What a restart needs: the port it listened on (users' pg_dump scripts use it) and the postgres password. */
-    record State(int port, String password) {
+    /**
+     * What a restart needs: the port it listened on (users' pg_dump scripts use it), the password
+     * of the superuser postgres (administration only) and that of role gantry, which Gantry uses.
+     */
+    record State(int port, String superuserPassword, String password) {
+        State withPort(int newPort) {
+            return new State(newPort, superuserPassword, password);
+        }
+
+        boolean complete() {
+            return !superuserPassword.isEmpty() && !password.isEmpty();
+        }
+
         @Override
         public String toString() {
-            return "State[port=" + port + ", password=****]";
+            return "State[port=" + port + ", passwords=****]";
         }
     }
 
@@ -143,7 +154,8 @@ final class DataDirectory implements AutoCloseable {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-            return new State(Integer.parseInt(p.getProperty("port", "0").strip()), p.getProperty("password", "").strip());
+            return new State(Integer.parseInt(p.getProperty("port", "0").strip()),
+                    p.getProperty("postgres.password", "").strip(), p.getProperty("gantry.password", "").strip());
         } catch (IOException | NumberFormatException e) {
             throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot read " + file + " (" + reason(e)
                     + "); it holds the port and password of the database in " + cluster(), e);
@@ -157,9 +169,11 @@ final class DataDirectory implements AutoCloseable {
             Path tmp = Files.createTempFile(root, ".state", "");   // created rw------- by the JDK
             Properties p = new Properties();
             p.setProperty("port", Integer.toString(state.port()));
-            p.setProperty("password", state.password());
+            p.setProperty("postgres.password", state.superuserPassword());
+            p.setProperty("gantry.password", state.password());
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "gantry's embedded PostgreSQL: its port and the password of user postgres");
+                p.store(w, "gantry's embedded PostgreSQL: its port, and the passwords of superuser postgres and of role"
+                        + " gantry, which owns database gantry");
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

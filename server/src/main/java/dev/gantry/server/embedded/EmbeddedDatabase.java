@@ -23,6 +23,7 @@ import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,9 @@ import dev.gantry.config.DatabaseUrl;
 /**
  * The PostgreSQL {@code gantry server} runs when {@code DATABASE_URL} is unset. Its data lives in
  * a directory ({@link #defaultDataDir()}) and persists across restarts; it listens on 127.0.0.1
- * only, with a generated password; as root it runs PostgreSQL in a user namespace or as an
- * unprivileged user, since PostgreSQL refuses root (docs/adr/0008).
+ * only and Gantry connects as role gantry (no superuser) with a generated password; as root it
+ * runs PostgreSQL in a user namespace or as an unprivileged user, since PostgreSQL refuses root
+ * (docs/adr/0008). Details for users: docs/embedded-postgres.md.
  *
  * <pre>{@code
  * try (EmbeddedDatabase db = EmbeddedDatabase.start(EmbeddedDatabase.defaultDataDir(), System.out::println)) {
@@ -58,9 +60,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String SUPERUSER = "postgres";
-    /** Server administration, not Gantry's schema: the one statement outside the store, creating the database the store lives in. */
+    /** The role Gantry connects as: it owns database gantry and nothing else, and is no superuser (docs/adr/0008). */
+    private static final String ROLE = "gantry";
+    // Server administration, not Gantry's schema, so outside the store: the role and the database the store lives in.
+    /** Whether the role exists. */
+    private static final String ROLE_EXISTS = "SELECT 1 FROM pg_roles WHERE rolname = ?";
+    /** The role, without superuser, role or database creation rights; its password is set separately, hashed by the driver. */
+    private static final String CREATE_ROLE = "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE";
+    /** Whether the database exists. */
     private static final String DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = ?";
-    private static final String CREATE_DATABASE = "CREATE DATABASE " + DATABASE;
+    /** The database, owned by the role so that it may create Gantry's schema in it. */
+    private static final String CREATE_DATABASE = "CREATE DATABASE " + DATABASE + " OWNER " + ROLE;
     private static final int PORT_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Where PostgreSQL listens; port checks bind the same address (not ::1, which a preference for IPv6 could pick). */
@@ -116,7 +126,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedDatabase db = new EmbeddedDatabase(dir, postmaster, listening, state.password());
             try {
                 Runtime.getRuntime().addShutdownHook(db.shutdownHook);
-                db.createDatabase();
+                db.createRoleAndDatabase(state.superuserPassword());
                 progress.accept("PostgreSQL " + binaries.version() + " listening on 127.0.0.1:" + listening
                         + " (data in " + root + ")");
                 return db;
@@ -144,18 +154,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + made + " and this gantry bundles " + binaries.version() + "; dump it with pg_dump " + made
                         + " and restore it into a PostgreSQL set in DATABASE_URL, or move it away to start afresh");
             }
-            if (state == null || state.password().isEmpty()) {
+            if (state == null || !state.complete()) {
                 throw new EmbeddedDatabaseException("embedded PostgreSQL: " + dir.root().resolve("embedded.properties")
-                        + " is missing; it holds the password of the database in " + dir.cluster()
+                        + " is missing or incomplete; it holds the passwords of the database in " + dir.cluster()
                         + ": restore it, or move " + dir.cluster() + " away to start afresh");
             }
             return state;
         }
         progress.accept("initializing data directory " + dir.cluster() + " ...");
-        String password = HexFormat.of().formatHex(randomBytes());
-        DataDirectory.State fresh = new DataDirectory.State(state == null ? 0 : state.port(), password);
-        postmaster.init(dir.clusterUnderConstruction(), password);
-        dir.save(fresh);   // before the cluster is in place: a cluster is never without its password
+        DataDirectory.State fresh = new DataDirectory.State(state == null ? 0 : state.port(), newPassword(), newPassword());
+        postmaster.init(dir.clusterUnderConstruction(), fresh.superuserPassword());
+        dir.save(fresh);   // before the cluster is in place: a cluster is never without its passwords
         try {
             Files.move(dir.clusterUnderConstruction(), dir.cluster());
         } catch (IOException e) {
@@ -173,10 +182,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static byte[] randomBytes() {
+    private static String newPassword() {
         byte[] b = new byte[24];
         RANDOM.nextBytes(b);
-        return b;
+        return HexFormat.of().formatHex(b);
     }
 
     /**
@@ -191,7 +200,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 if (requested != 0) throw portInUse(requested);
                 candidate = freePort();
             }
-            if (candidate != state.port()) dir.save(new DataDirectory.State(candidate, state.password()));
+            if (candidate != state.port()) dir.save(state.withPort(candidate));
             if (postmaster.start(candidate) == Postmaster.Start.STARTED) return candidate;
             if (requested != 0) throw portInUse(requested);
             candidate = 0;
@@ -222,20 +231,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private void createDatabase() {
+    /**
+     * Creates role and database when missing, and sets the role's password from the state file
+     * on every start (editing the file rotates it). The driver hashes the password (SCRAM), so it
+     * never reaches the server, or its log, in clear.
+     */
+    private void createRoleAndDatabase(String superuserPassword) {
         String admin = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(admin, SUPERUSER, password);
-             PreparedStatement exists = c.prepareStatement(DATABASE_EXISTS)) {
-            exists.setString(1, DATABASE);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) return;
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute(CREATE_DATABASE);
-            }
+        try (Connection c = DriverManager.getConnection(admin, SUPERUSER, superuserPassword)) {
+            if (!exists(c, ROLE_EXISTS, ROLE)) execute(c, CREATE_ROLE);
+            c.unwrap(PGConnection.class).alterUserPassword(ROLE, password.toCharArray(), "scram-sha-256");
+            if (!exists(c, DATABASE_EXISTS, DATABASE)) execute(c, CREATE_DATABASE);
         } catch (SQLException e) {
-            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot create database " + DATABASE + " ("
+            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot create role and database " + DATABASE + " ("
                     + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 
@@ -278,9 +302,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return RunAs.UserNamespaces.refusal(nobody.uid(), nobody.gid()).isPresent();
     }
 
-    /** Where Gantry connects: the database {@value #DATABASE} as user postgres, with the generated password. */
+    /**
+     * Where Gantry connects: database {@value #DATABASE} as role gantry, which owns it and is no
+     * superuser, with its generated password (mask it in logs: {@code url().password()}).
+     */
     public DatabaseUrl url() {
-        return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, SUPERUSER, password);
+        return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, ROLE, password);
     }
 
     public int port() {

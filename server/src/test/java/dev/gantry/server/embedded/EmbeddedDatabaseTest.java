@@ -78,9 +78,23 @@ class EmbeddedDatabaseTest {
 
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
             assertThat(db.url().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.port() + "/gantry");
-            assertThat(query(db, "SELECT current_database() || ' ' || current_user")).isEqualTo("gantry postgres");
+            assertThat(query(db, "SELECT current_database() || ' ' || current_user")).isEqualTo("gantry gantry");
             assertThatThrownBy(() -> DriverManager.getConnection(db.url().jdbcUrl(), "postgres", "wrong").close())
                     .as("no trust authentication: any local user could be superuser").isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
+    void gantryConnectsAsARoleThatCanNeitherRunProgramsNorReadServerFiles() throws Exception {
+        Path dir = copyOfTemplate("least-privilege");
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            execute(db, "CREATE SCHEMA owned_by_gantry", "CREATE TABLE owned_by_gantry.t (v text)");
+            assertThat(query(db, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user")).isEqualTo("false");
+            assertThatThrownBy(() -> execute(db, "COPY owned_by_gantry.t FROM PROGRAM 'id'"))
+                    .as("in a user namespace PostgreSQL's processes have root's file access: a superuser could use it")
+                    .hasMessageContaining("must be superuser or a member of the pg_execute_server_program role");
+            assertThatThrownBy(() -> query(db, "SELECT pg_read_file('/etc/shadow')")).hasMessageContaining("permission denied");
         }
     }
 
@@ -307,7 +321,7 @@ class EmbeddedDatabaseTest {
         Files.copy(template.resolve("pgdata/PG_VERSION"), dir.resolve("pgdata/PG_VERSION"));
 
         assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add))
-                .hasMessageStartingWith("embedded PostgreSQL: " + dir + "/embedded.properties is missing; it holds the password");
+                .hasMessageStartingWith("embedded PostgreSQL: " + dir + "/embedded.properties is missing or incomplete; it holds the passwords");
     }
 
     @Test
@@ -395,7 +409,7 @@ class EmbeddedDatabaseTest {
         try (Reader r = Files.newBufferedReader(dir.resolve("embedded.properties"))) {
             p.load(r);
         }
-        return new String[] {"jdbc:postgresql://127.0.0.1:" + port + "/gantry", "postgres", p.getProperty("password")};
+        return new String[] {"jdbc:postgresql://127.0.0.1:" + port + "/gantry", "gantry", p.getProperty("gantry.password")};
     }
 
     private static void execute(EmbeddedDatabase db, String... statements) throws SQLException {
