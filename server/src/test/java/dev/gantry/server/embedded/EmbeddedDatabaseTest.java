@@ -343,6 +343,9 @@ class EmbeddedDatabaseTest {
         assertThatThrownBy(() -> PostgresBinaries.requireSupportedPlatform("Mac OS X", "aarch64"))
                 .hasMessage("embedded PostgreSQL is not available on Mac OS X aarch64 (gantry.jar bundles it for"
                         + " Linux x86_64 only); set DATABASE_URL to a PostgreSQL server");
+        assertThatThrownBy(() -> PostgresBinaries.requireSupportedPlatform("Linux", "aarch64"))
+                .hasMessageStartingWith("embedded PostgreSQL is not available on Linux aarch64");
+        PostgresBinaries.requireSupportedPlatform("Linux", "amd64");
     }
 
     private static RunAs refusingUserNamespaces(Path dataDir, Path cluster) {
