@@ -267,6 +267,7 @@ class EmbeddedDatabaseTest {
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
             assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add))
                     .hasMessage("embedded PostgreSQL: data directory " + dir + " is already in use by this process");
+            assertThat(db.dataDir()).isEqualTo(dir);
         }
     }
 
