@@ -126,8 +126,12 @@ public final class GantryServer implements AutoCloseable {
         return bootstrap;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops the HTTP server, the streams and the worker (releasing its jobs); idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         http.close();
         events.stop(java.time.Duration.ofSeconds(2));
         logStream.stop(java.time.Duration.ofSeconds(2));

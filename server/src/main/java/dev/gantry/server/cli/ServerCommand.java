@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.WorkerConfig;
+import dev.gantry.error.GantryException;
+import dev.gantry.server.embedded.EmbeddedDatabase;
 import dev.gantry.server.GantryServer;
 import dev.gantry.server.auth.TokenService;
 import dev.gantry.server.logging.LogSetup;
@@ -61,12 +63,25 @@ public final class ServerCommand implements Callable<Integer> {
         String adminToken = settings.get(ServerSettings.ADMIN_TOKEN);
         if (adminToken != null) SecretMask.INSTANCE.add(adminToken);
         DatabaseUrl db = settings.get(ServerSettings.DATABASE_URL);
+        LogSetup.configure(settings.get(WorkerSettings.LOG_FORMAT), settings.get(WorkerSettings.LOG_LEVEL));
+        EmbeddedDatabase embedded = null;
         if (db == null) {
-            err.println("gantry server: DATABASE_URL: is not set");
-            return GantryCommand.EXIT_CONFIG;
+            try {
+                java.nio.file.Path dir = settings.get(ServerSettings.DATA_DIR) != null
+                        ? settings.get(ServerSettings.DATA_DIR).toAbsolutePath().normalize() : EmbeddedDatabase.defaultDataDir();
+                out.println("DATABASE_URL is not set: starting the embedded PostgreSQL (data in " + dir + ")");
+                out.flush();
+                embedded = EmbeddedDatabase.start(dir, line -> {
+                    out.println("  " + line);
+                    out.flush();
+                });
+                db = embedded.url();
+            } catch (GantryException e) {
+                err.println("gantry server: " + e.getMessage());
+                return GantryCommand.EXIT_CONFIG;
+            }
         }
         SecretMask.INSTANCE.add(db.password());
-        LogSetup.configure(settings.get(WorkerSettings.LOG_FORMAT), settings.get(WorkerSettings.LOG_LEVEL));
         CountDownLatch exited = new CountDownLatch(1);
         GantryServer server;
         try {
@@ -77,19 +92,33 @@ public final class ServerCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     });
-        } catch (ConfigException e) {
+        } catch (GantryException e) {
             err.println("gantry server: " + e.getMessage());
+            if (embedded != null) embedded.close();
             return GantryCommand.EXIT_CONFIG;
         }
-        Thread hook = new Thread(server::close, "gantry-sigterm");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // With the embedded database, its own hook stops the server first and PostgreSQL last:
+        // JVM hooks run concurrently, so a second hook would race PostgreSQL's stop.
+        Thread hook = null;
+        if (embedded != null) {
+            embedded.beforeStop(server::close);
+        } else {
+            hook = new Thread(server::close, "gantry-sigterm");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         banner(out, server, settings.get(ServerSettings.HTTP_HOST));
+        if (embedded != null) {
+            out.println("Database: embedded PostgreSQL, " + db.redacted() + "; its password is in "
+                    + embedded.dataDir().resolve("embedded.properties") + " (the CLI finds it by itself)");
+            out.flush();
+        }
         log.atInfo().setMessage("server started").addKeyValue("port", server.port()).addKeyValue("database", db.redacted())
                 .addKeyValue("worker", worker == null ? "none" : worker.workerId()).log();
         exited.await();
         log.atInfo().setMessage("shutting down on command").log();
-        Runtime.getRuntime().removeShutdownHook(hook);
+        if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
+        if (embedded != null) embedded.close();
         return 0;
     }
 

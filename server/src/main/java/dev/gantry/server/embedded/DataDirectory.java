@@ -149,6 +149,11 @@ final class DataDirectory implements AutoCloseable {
 
     /** The saved state, or null before the first initialization. */
     State state() {
+        return readState(root);
+    }
+
+    /** The saved state of the data directory at {@code root}, without taking its lock (another process may own it). */
+    static State readState(Path root) {
         Path file = root.resolve(STATE_FILE);
         if (!Files.exists(file)) return null;
         Properties p = new Properties();
@@ -158,7 +163,7 @@ final class DataDirectory implements AutoCloseable {
                     p.getProperty("postgres.password", "").strip(), p.getProperty("gantry.password", "").strip());
         } catch (IOException | NumberFormatException e) {
             throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot read " + file + " (" + reason(e)
-                    + "); it holds the port and password of the database in " + cluster(), e);
+                    + "); it holds the port and password of the database in " + clusterIn(root), e);
         }
     }
 

@@ -314,6 +314,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Where the embedded database kept in {@code dataDir} listens (or last listened), for commands
+     * that run beside a {@code gantry server} (the CLI); empty when that directory holds none.
+     */
+    public static java.util.Optional<DatabaseUrl> urlOf(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) return java.util.Optional.empty();
+        DataDirectory.State state = DataDirectory.readState(dataDir);
+        if (state == null || state.port() == 0) return java.util.Optional.empty();
+        return java.util.Optional.of(new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + state.port() + "/" + DATABASE, ROLE,
+                state.password()));
+    }
+
     public Path dataDir() {
         return dir.root();
     }
