@@ -31,7 +31,7 @@ import dev.gantry.error.JobNotFoundException;
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCommand.Version.class,
         description = "Durable background jobs on PostgreSQL.",
         subcommands = {MigrateCommand.class, WorkerCommand.class, EnqueueCommand.class, JobsCommand.class,
-                WorkersCommand.class, CommandLine.HelpCommand.class},
+                WorkersCommand.class, LogsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 ok                         1 bad configuration, database unreachable",
                 "  2 bad command line           3 job or worker not found",
