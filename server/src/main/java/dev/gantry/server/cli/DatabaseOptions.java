@@ -4,6 +4,8 @@ import picocli.CommandLine.Option;
 
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
+import dev.gantry.error.InvalidInputException;
+import dev.gantry.store.SchemaName;
 
 /** The database flags shared by commands that talk to PostgreSQL directly. */
 final class DatabaseOptions {
@@ -17,10 +19,28 @@ final class DatabaseOptions {
 
     /** The URL from the flag or DATABASE_URL, validated; throws ConfigException naming the setting. */
     String url() {
-        String setting = databaseUrl != null ? "--database-url" : "DATABASE_URL";
         String value = databaseUrl != null ? databaseUrl : System.getenv("DATABASE_URL");
-        if (value == null || value.isBlank()) throw new ConfigException(setting, "is not set");
-        DatabaseUrl.parse(setting, value);
+        if (value == null || value.isBlank()) throw new ConfigException(setting(), "is not set");
+        DatabaseUrl.parse(setting(), value);
         return value;
+    }
+
+    /** The name an operator set the URL under, for error lines. */
+    String setting() {
+        return databaseUrl != null ? "--database-url" : "DATABASE_URL";
+    }
+
+    /** The schema, validated; a bad name is a configuration error naming the flag. */
+    SchemaName schemaName() {
+        try {
+            return new SchemaName(schema);
+        } catch (InvalidInputException e) {
+            throw new ConfigException("--schema", e.reason());
+        }
+    }
+
+    /** Opens the database for one command: a small pool that fails at once when PostgreSQL is unreachable. */
+    Database open() {
+        return Database.open(this);
     }
 }

@@ -1,0 +1,58 @@
+package dev.gantry.server.cli.output;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.gantry.Gantry;
+
+/**
+ * {@code --json} output: Gantry's mapper with snake_case names, times as ISO strings. A
+ * document ({@link #print}) is indented; a stream ({@link #printLine}) is one object per line
+ * (JSON Lines), so {@code jq} reads both.
+ */
+public final class JsonOutput {
+    /** The CLI's mapper: {@link Gantry#defaultObjectMapper()} with snake_case property names. */
+    public static final ObjectMapper MAPPER = Gantry.defaultObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private JsonOutput() {
+    }
+
+    public static void print(PrintWriter out, Object value) {
+        try {
+            out.println(MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void printLine(PrintWriter out, Object value) {
+        try {
+            out.println(MAPPER.writeValueAsString(value));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * JSON text from the database (args, result, fields) as a tree, so it is embedded as JSON
+     * rather than as a string; null stays null.
+     */
+    public static JsonNode tree(String json) {
+        if (json == null) return null;
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored JSON does not parse", e);
+        }
+    }
+}
