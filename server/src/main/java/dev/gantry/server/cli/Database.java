@@ -37,9 +37,8 @@ final class Database implements AutoCloseable {
     }
 
     static Database open(DatabaseOptions options) {
-        String url = options.url();
+        DatabaseUrl parsed = options.url();
         SchemaName schema = options.schemaName();
-        DatabaseUrl parsed = DatabaseUrl.parse(options.setting(), url);
         Gantry gantry;
         try {
             gantry = Gantry.builder().databaseUrl(parsed).schema(schema.value()).poolSize(POOL_SIZE).failFast(true).build();
@@ -57,6 +56,15 @@ final class Database implements AutoCloseable {
 
     GantryClient client() {
         return gantry.client();
+    }
+
+    dev.gantry.client.QueueClient queues() {
+        return gantry.queues();
+    }
+
+    dev.gantry.server.auth.TokenService tokens() {
+        return new dev.gantry.server.auth.TokenService(new dev.gantry.store.TokenStore(db, schema,
+                dev.gantry.time.SystemTimeSource.INSTANCE));
     }
 
     WorkerStore workers() {

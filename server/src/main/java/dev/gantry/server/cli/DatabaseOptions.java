@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.error.InvalidInputException;
+import dev.gantry.server.embedded.EmbeddedDatabase;
 import dev.gantry.store.SchemaName;
 
 /** The database flags shared by commands that talk to PostgreSQL directly. */
@@ -17,12 +18,17 @@ final class DatabaseOptions {
             description = "PostgreSQL schema Gantry lives in (default: $GANTRY_SCHEMA or gantry)")
     String schema;
 
-    /** The URL from the flag or DATABASE_URL, validated; throws ConfigException naming the setting. */
-    String url() {
+    /**
+     * The URL from the flag, else DATABASE_URL, else the embedded database a {@code gantry server}
+     * keeps in GANTRY_DATA_DIR (so the CLI works beside a zero-config server); validated, and a
+     * ConfigException naming the setting otherwise.
+     */
+    DatabaseUrl url() {
         String value = databaseUrl != null ? databaseUrl : System.getenv("DATABASE_URL");
-        if (value == null || value.isBlank()) throw new ConfigException(setting(), "is not set");
-        DatabaseUrl.parse(setting(), value);
-        return value;
+        if (value != null && !value.isBlank()) return DatabaseUrl.parse(setting(), value);
+        java.nio.file.Path dir = EmbeddedDatabase.defaultDataDir();
+        return EmbeddedDatabase.urlOf(dir).orElseThrow(() -> new ConfigException(setting(),
+                "is not set, and " + dir + " holds no embedded database of `gantry server`"));
     }
 
     /** The name an operator set the URL under, for error lines. */

@@ -30,7 +30,7 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String url;
+        DatabaseUrl url;
         try {
             url = db.url();
         } catch (ConfigException e) {
@@ -48,7 +48,7 @@ public final class MigrateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (GantryException | HikariPool.PoolInitializationException | org.flywaydb.core.api.FlywayException e) {
-            err.println("gantry migrate: cannot migrate " + DatabaseUrl.parse("DATABASE_URL", url).redacted() + ": "
+            err.println("gantry migrate: cannot migrate " + url.redacted() + ": "
                     + oneLine(e));
             return GantryCommand.EXIT_CONFIG;
         }

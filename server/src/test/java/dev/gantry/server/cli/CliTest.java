@@ -23,7 +23,9 @@ class CliTest {
         return List.of(List.of("enqueue", "email.send"), List.of("jobs", "list"), List.of("jobs", "show", "1"),
                 List.of("jobs", "retry", "1"), List.of("jobs", "cancel", "1"), List.of("jobs", "delete", "1", "--yes"),
                 List.of("workers", "list"), List.of("workers", "stop", "w"), List.of("workers", "pause", "--all", "--queue", "q"),
-                List.of("workers", "config", "w", "--concurrency", "q=1"), List.of("logs"), List.of("logs", "--follow"));
+                List.of("workers", "config", "w", "--concurrency", "q=1"), List.of("logs"), List.of("logs", "--follow"),
+                List.of("queues", "list"), List.of("queues", "pause", "q"), List.of("queues", "resume", "q"),
+                List.of("tokens", "list"), List.of("tokens", "create", "t", "--role", "viewer"), List.of("tokens", "revoke", "t"));
     }
 
     /** Every command path, from the root down. */
