@@ -56,7 +56,7 @@ class AuthMatrixTest {
             for (HttpServer.Route r : routes) {
                 assertThat(r.roles()).as("roles of %s %s", r.method(), r.path()).hasSize(1);
                 Role required = r.roles().iterator().next();
-                String path = r.path().replace("{id}", "999999");
+                String path = r.path().replaceAll("\\{[^}]+}", "999999");
                 for (Map.Entry<String, String> c : callers.entrySet()) {
                     Http.Response resp = s.http.send(r.method(), path, c.getValue(), r.method().equals("GET") ? null : "{}");
                     Role role = c.getValue() == null || c.getKey().equals("revoked") || c.getKey().equals("garbage") ? null
