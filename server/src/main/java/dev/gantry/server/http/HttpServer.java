@@ -47,6 +47,8 @@ public final class HttpServer implements AutoCloseable {
             });
             config.jsonMapper(new JavalinJackson(json, true));
             config.http.maxRequestSize = requests.maxBodyBytes();
+            // A known path with the wrong method is a 405, not a misleading "no such endpoint".
+            config.http.prefer405over404 = true;
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

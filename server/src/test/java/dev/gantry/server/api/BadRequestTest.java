@@ -172,6 +172,19 @@ class BadRequestTest {
         assertThat(snapshot()).as("database after %d bad requests", cases.size()).isEqualTo(before);
     }
 
+    @Test
+    void wrongMethodOnAKnownPathIsAMethodNotAllowedAndAnUnknownPathANotFound() {
+        Http.Response put = s.http.send("PUT", "/api/jobs", s.admin, "{}");
+        Http.Response patch = s.http.send("PATCH", "/api/jobs/1", s.admin, "{}");
+        Http.Response unknown = s.http.get("/api/nothing-here", s.admin);
+
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
+        assertThat(patch.status()).isEqualTo(405);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
     /** Everything a bad request could have changed. */
     private static String snapshot() {
         return db.queryString("SELECT concat_ws('|', (SELECT count(*) FROM gantry.jobs),"
