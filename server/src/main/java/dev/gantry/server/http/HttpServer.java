@@ -56,6 +56,9 @@ public final class HttpServer implements AutoCloseable {
                 s.hostedPath = "/";
                 s.directory = "/dashboard";
                 s.location = Location.CLASSPATH;
+                // The dashboard's files hold no data (it calls the API with the user's token), and
+                // without a role the authenticator refuses them.
+                s.roles = Set.of(Role.OPEN);
             });
             config.routes.beforeMatched(auth::check);
             ErrorMapper.register(config.routes);

@@ -85,4 +85,15 @@ class AuthMatrixTest {
             assertThat(s.http.get("/metrics", s.viewer).body()).contains("jvm_threads");
         }
     }
+
+    @Test
+    void dashboardPageLoadsWithoutATokenButItsApiCallsNeedOne(TestDatabase db) {
+        try (RunningServer s = RunningServer.start(db, false, 1 << 20)) {
+            Http.Response page = s.http.get("/", null);
+
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(s.http.get("/api/jobs", null).status()).isEqualTo(401);
+        }
+    }
 }
