@@ -101,6 +101,10 @@ class BadRequestTest {
             out.add(new Bad("GET", "/api/events?" + q, null));
         }
         out.add(new Bad("GET", "/api/events", null));  // no Accept: text/event-stream
+        for (String q : new String[] {"after_id=1&before_id=5", "limit=0", "limit=5001", "level=LOUD", "before_id=0",
+            "after_id=-1", "job_id=x", "unknown=1"}) {
+            out.add(new Bad("GET", "/api/logs?" + q, null));
+        }
         // Ids.
         for (String id : new String[] {"999999", "0", "-1", "abc", "1.5", "99999999999999999999", "%20"}) {
             out.add(new Bad("GET", "/api/jobs/" + id, null));
