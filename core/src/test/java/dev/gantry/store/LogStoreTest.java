@@ -136,14 +136,19 @@ class LogStoreTest {
         }
     }
 
-    /** With a realistic table and fresh statistics, each filter reads its index rather than the whole table. */
+    /**
+     * With a realistic table and fresh statistics, no filter reads the whole table, and a
+     * selective filter reads its own index. (For a worker that wrote a large share of the lines,
+     * walking the primary key is as good, and the planner may take either.)
+     */
     @Nested
     class Plans {
         @BeforeEach
         void fill(TestDatabase db) {
             db.execute("""
                     INSERT INTO gantry.worker_logs (worker_id, job_id, level, logger, message, created_at)
-                    SELECT 'w' || (i % 50), CASE WHEN i % 3 = 0 THEN i END, 'INFO', 'app', 'line ' || i,
+                    SELECT CASE WHEN i % 20000 = 0 THEN 'rare' ELSE 'w' || (i % 50) END,
+                           CASE WHEN i % 3 = 0 THEN i END, 'INFO', 'app', 'line ' || i,
                            now() - (200000 - i) * interval '1 millisecond'
                       FROM generate_series(1, 200000) i""");
             db.execute("VACUUM ANALYZE gantry.worker_logs");
@@ -170,12 +175,12 @@ class LogStoreTest {
 
         @Test
         void byWorkerUsesTheWorkerIdIndex(TestDatabase db) {
-            assertThat(plan(db, LogQuery.latest().withWorker("w7").withMinLevel("INFO")))
+            assertThat(plan(db, LogQuery.latest().withWorker("rare").withMinLevel("INFO")))
                     .contains("worker_logs_worker_id_id_idx").doesNotContain("Seq Scan");
-            assertThat(plan(db, LogQuery.latest().withWorker("w7").after(1000L)))
+            assertThat(plan(db, LogQuery.latest().withWorker("rare").after(1000L)))
                     .contains("worker_logs_worker_id_id_idx").doesNotContain("Seq Scan");
-            assertThat(plan(db, LogQuery.latest().withWorker("w7").after(199000L)))
-                    .as("a tail close to the end may walk the few newest ids instead").doesNotContain("Seq Scan");
+            assertThat(plan(db, LogQuery.latest().withWorker("w7"))).doesNotContain("Seq Scan");
+            assertThat(plan(db, LogQuery.latest().withWorker("w7").after(1000L))).doesNotContain("Seq Scan");
         }
 
         @Test
