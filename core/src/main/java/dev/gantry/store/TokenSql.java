@@ -29,14 +29,16 @@ final class TokenSql {
             RETURNING""" + " " + COLUMNS;
 
     /**
-     * Makes the live token of this name carry this digest and role (the GANTRY_ADMIN_TOKEN
-     * bootstrap): a changed token replaces the old one, which stops working.
+     * First half of the GANTRY_ADMIN_TOKEN bootstrap: revokes the live token of this name unless it
+     * already carries this digest and role. A statement of its own, because an INSERT in the same
+     * statement still finds the old row in the live-name unique index and would do nothing.
      */
-    static final String REPLACE_BY_NAME = """
-            WITH old AS (
-                UPDATE gantry.api_tokens SET revoked_at = coalesce(:now::timestamptz, now())
-                 WHERE name = :name AND revoked_at IS NULL AND (token_sha256 <> :sha256 OR role <> :role)
-                RETURNING id)
+    static final String REVOKE_OTHER_BY_NAME = """
+            UPDATE gantry.api_tokens SET revoked_at = coalesce(:now::timestamptz, now())
+             WHERE name = :name AND revoked_at IS NULL AND (token_sha256 <> :sha256 OR role <> :role)""";
+
+    /** Second half: stores the token under this name unless that live token exists already. */
+    static final String INSERT_BY_NAME_IF_ABSENT = """
             INSERT INTO gantry.api_tokens (name, role, token_sha256, prefix, created_at, created_by)
             SELECT :name, :role, :sha256, :prefix, coalesce(:now::timestamptz, now()), :created_by
              WHERE NOT EXISTS (SELECT 1 FROM gantry.api_tokens

@@ -29,7 +29,8 @@ public final class TokenStore {
     private final NamedSql selectAll;
     private final NamedSql selectById;
     private final NamedSql revoke;
-    private final NamedSql replaceByName;
+    private final NamedSql revokeOtherByName;
+    private final NamedSql insertByNameIfAbsent;
     private final NamedSql countActiveAdmins;
     private final NamedSql touch;
 
@@ -41,7 +42,8 @@ public final class TokenStore {
         selectAll = NamedSql.parse(TokenSql.SELECT_ALL, schema.value());
         selectById = NamedSql.parse(TokenSql.SELECT_BY_ID, schema.value());
         revoke = NamedSql.parse(TokenSql.REVOKE, schema.value());
-        replaceByName = NamedSql.parse(TokenSql.REPLACE_BY_NAME, schema.value());
+        revokeOtherByName = NamedSql.parse(TokenSql.REVOKE_OTHER_BY_NAME, schema.value());
+        insertByNameIfAbsent = NamedSql.parse(TokenSql.INSERT_BY_NAME_IF_ABSENT, schema.value());
         countActiveAdmins = NamedSql.parse(TokenSql.COUNT_ACTIVE_ADMINS, schema.value());
         touch = NamedSql.parse(TokenSql.TOUCH, schema.value());
     }
@@ -131,7 +133,10 @@ public final class TokenStore {
         p.put("created_by", createdBy);
         p.put("now", time.nowForSql());
         return db.inTransaction("store bootstrap API token", conn -> {
-            try (PreparedStatement ps = replaceByName.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = revokeOtherByName.prepare(conn, p)) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = insertByNameIfAbsent.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         });

@@ -18,6 +18,7 @@ import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.TokenService;
 import dev.gantry.server.http.ApiJson;
 import dev.gantry.server.http.HttpServer;
+import dev.gantry.server.http.OpenApiDocument;
 import dev.gantry.server.http.Requests;
 import dev.gantry.server.kinds.demo.DemoKinds;
 import dev.gantry.server.logging.LogSetup;
@@ -99,6 +100,7 @@ public final class GantryServer implements AutoCloseable {
             resources.add(logStream::routes);
             resources.add(new TokensApi(tokens, requests)::routes);
             resources.add(new QueuesApi(gantry.queues())::routes);
+            resources.add(new OpenApiDocument()::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,
                     metrics::scrape, resources);

@@ -9,6 +9,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import dev.gantry.server.auth.Role;
+import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
 import dev.gantry.store.LogEntry;
 import dev.gantry.store.LogQuery;
@@ -51,6 +52,8 @@ public final class LogsApi {
                 .withLimit(limit == null ? LogQuery.DEFAULT_LIMIT : limit.intValue());
         Long after = Requests.longParam(ctx, "after_id", 0, Long.MAX_VALUE);
         Long before = Requests.longParam(ctx, "before_id", 1, Long.MAX_VALUE);
+        // One reads forwards, the other backwards: with both, one would be silently dropped.
+        if (after != null && before != null) throw ApiException.badParameter("before_id", "cannot be combined with after_id");
         if (after != null) q = q.after(after);
         if (before != null) q = q.before(before);
         List<LogView> page = logs.query(q).stream().map(LogView::of).toList();

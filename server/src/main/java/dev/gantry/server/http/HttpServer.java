@@ -47,6 +47,8 @@ public final class HttpServer implements AutoCloseable {
             });
             config.jsonMapper(new JavalinJackson(json, true));
             config.http.maxRequestSize = requests.maxBodyBytes();
+            // A known path with the wrong method is a 405, not a misleading "no such endpoint".
+            config.http.prefer405over404 = true;
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -54,6 +56,9 @@ public final class HttpServer implements AutoCloseable {
                 s.hostedPath = "/";
                 s.directory = "/dashboard";
                 s.location = Location.CLASSPATH;
+                // The dashboard's files hold no data (it calls the API with the user's token), and
+                // without a role the authenticator refuses them.
+                s.roles = Set.of(Role.OPEN);
             });
             config.routes.beforeMatched(auth::check);
             ErrorMapper.register(config.routes);

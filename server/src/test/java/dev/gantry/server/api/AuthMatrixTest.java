@@ -56,7 +56,7 @@ class AuthMatrixTest {
             for (HttpServer.Route r : routes) {
                 assertThat(r.roles()).as("roles of %s %s", r.method(), r.path()).hasSize(1);
                 Role required = r.roles().iterator().next();
-                String path = r.path().replace("{id}", "999999");
+                String path = r.path().replaceAll("\\{[^}]+}", "999999");
                 for (Map.Entry<String, String> c : callers.entrySet()) {
                     Http.Response resp = s.http.send(r.method(), path, c.getValue(), r.method().equals("GET") ? null : "{}");
                     Role role = c.getValue() == null || c.getKey().equals("revoked") || c.getKey().equals("garbage") ? null
@@ -83,6 +83,17 @@ class AuthMatrixTest {
             assertThat(s.http.get("/health", null).status()).isEqualTo(200);
             assertThat(s.http.get("/metrics", null).status()).isEqualTo(401);
             assertThat(s.http.get("/metrics", s.viewer).body()).contains("jvm_threads");
+        }
+    }
+
+    @Test
+    void dashboardPageLoadsWithoutATokenButItsApiCallsNeedOne(TestDatabase db) {
+        try (RunningServer s = RunningServer.start(db, false, 1 << 20)) {
+            Http.Response page = s.http.get("/", null);
+
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(s.http.get("/api/jobs", null).status()).isEqualTo(401);
         }
     }
 }

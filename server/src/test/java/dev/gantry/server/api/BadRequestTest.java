@@ -101,6 +101,10 @@ class BadRequestTest {
             out.add(new Bad("GET", "/api/events?" + q, null));
         }
         out.add(new Bad("GET", "/api/events", null));  // no Accept: text/event-stream
+        for (String q : new String[] {"after_id=1&before_id=5", "limit=0", "limit=5001", "level=LOUD", "before_id=0",
+            "after_id=-1", "job_id=x", "unknown=1"}) {
+            out.add(new Bad("GET", "/api/logs?" + q, null));
+        }
         // Ids.
         for (String id : new String[] {"999999", "0", "-1", "abc", "1.5", "99999999999999999999", "%20"}) {
             out.add(new Bad("GET", "/api/jobs/" + id, null));
@@ -170,6 +174,19 @@ class BadRequestTest {
         }
         assertThat(wrong).isEmpty();
         assertThat(snapshot()).as("database after %d bad requests", cases.size()).isEqualTo(before);
+    }
+
+    @Test
+    void wrongMethodOnAKnownPathIsAMethodNotAllowedAndAnUnknownPathANotFound() {
+        Http.Response put = s.http.send("PUT", "/api/jobs", s.admin, "{}");
+        Http.Response patch = s.http.send("PATCH", "/api/jobs/1", s.admin, "{}");
+        Http.Response unknown = s.http.get("/api/nothing-here", s.admin);
+
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
+        assertThat(patch.status()).isEqualTo(405);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("not_found");
     }
 
     /** Everything a bad request could have changed. */
