@@ -41,9 +41,16 @@ public final class JobsApi {
         r.post("/api/jobs/bulk/retry", ctx -> bulk(ctx, true), Role.OPERATOR);
         r.post("/api/jobs/bulk/cancel", ctx -> bulk(ctx, false), Role.OPERATOR);
         r.get("/api/jobs/{id}", this::get, Role.VIEWER);
-        r.post("/api/jobs/{id}/retry", ctx -> ctx.json(JobView.of(client.retry(Requests.idParam(ctx, "id")))), Role.OPERATOR);
-        r.post("/api/jobs/{id}/cancel", ctx -> ctx.json(JobView.of(client.cancel(Requests.idParam(ctx, "id")))), Role.OPERATOR);
+        r.post("/api/jobs/{id}/retry", ctx -> {
+            Requests.onlyParams(ctx);
+            ctx.json(JobView.of(client.retry(Requests.idParam(ctx, "id"))));
+        }, Role.OPERATOR);
+        r.post("/api/jobs/{id}/cancel", ctx -> {
+            Requests.onlyParams(ctx);
+            ctx.json(JobView.of(client.cancel(Requests.idParam(ctx, "id"))));
+        }, Role.OPERATOR);
         r.delete("/api/jobs/{id}", ctx -> {
+            Requests.onlyParams(ctx);
             client.delete(Requests.idParam(ctx, "id"));
             ctx.status(204);
         }, Role.OPERATOR);

@@ -28,6 +28,7 @@ public final class TokenService {
 
     public Issued create(String name, String role, Instant expiresAt, String createdBy) {
         if (name == null) throw new InvalidInputException("name", "is required");
+        if (name.matches("\\d+")) throw new InvalidInputException("name", "must not be only digits (revoke takes an id or a name)");
         if (Role.ofToken(role) == null) {
             throw new InvalidInputException("role", "must be viewer, operator or admin, got "
                     + (role == null ? "nothing" : "\"" + role + "\""));
