@@ -34,7 +34,7 @@ import dev.gantry.server.settings.WorkerSettings;
         description = "Durable background jobs on PostgreSQL.",
         subcommands = {ServerCommand.class, WorkerCommand.class, MigrateCommand.class, EnqueueCommand.class,
                 JobsCommand.class, QueuesCommand.class, WorkersCommand.class, LogsCommand.class, TokensCommand.class,
-                CommandLine.HelpCommand.class},
+                DatabaseUrlCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 ok                         1 bad configuration, database unreachable",
                 "  2 bad command line           3 job or worker not found",

@@ -60,4 +60,16 @@ class QueuesAndTokensCommandTest {
         assertThat(cli.run("tokens", "list", "--all", "--json")).isZero();
         assertThat(JsonOutput.tree(cli.out()).findValuesAsText("name")).contains("grafana");
     }
+
+    @Test
+    void printsAUrlThatConnects(TestDatabase db) throws Exception {
+        Cli cli = new Cli(db);
+        assertThat(cli.run("database-url")).isZero();
+        String url = cli.out().strip();
+        assertThat(url).startsWith("postgres://").endsWith("/" + db.name());
+        dev.gantry.config.DatabaseUrl parsed = dev.gantry.config.DatabaseUrl.parse("url", url);
+        try (var c = java.sql.DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password())) {
+            assertThat(c.isValid(2)).isTrue();
+        }
+    }
 }
