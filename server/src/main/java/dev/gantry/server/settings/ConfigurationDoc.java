@@ -7,6 +7,23 @@ public final class ConfigurationDoc {
     private ConfigurationDoc() {
     }
 
+    /** The worker's table, then the rows only {@code gantry server} has. */
+    public static String render(List<Setting<?>> settings, List<Setting<?>> serverOnly) {
+        StringBuilder out = new StringBuilder(render(settings));
+        out.append("""
+
+                ## gantry server
+
+                `gantry server` takes every setting above for its in-process worker (none with `--no-worker`)
+                except the worker's health port, plus these. `GANTRY_HTTP_PORT` is the server's API port there.
+
+                | Variable | Flag | Default | Description |
+                |---|---|---|---|
+                """);
+        rows(out, serverOnly);
+        return out.toString();
+    }
+
     public static String render(List<Setting<?>> settings) {
         StringBuilder out = new StringBuilder("""
                 # Configuration
@@ -22,12 +39,16 @@ public final class ConfigurationDoc {
                 | Variable | Flag | Default | Description |
                 |---|---|---|---|
                 """);
+        rows(out, settings);
+        return out.toString();
+    }
+
+    private static void rows(StringBuilder out, List<Setting<?>> settings) {
         for (Setting<?> s : settings) {
-            String def = s.defaultValue() != null ? "`" + s.defaultValue() + "`" : s.optional() ? "(generated)" : "required";
+            String def = s.defaultValue() != null ? "`" + s.defaultValue() + "`" : s.optional() ? "unset" : "required";
             out.append("| `").append(s.env()).append("` | `").append(s.flag()).append("` | ").append(def).append(" | ")
-                    .append(s.description()).append(s.secret() ? " (secret: its password is masked everywhere)" : "")
+                    .append(s.description()).append(s.secret() ? " (secret: masked in every log and message)" : "")
                     .append(" |\n");
         }
-        return out.toString();
     }
 }

@@ -67,6 +67,10 @@ public final class Http {
         }
     }
 
+    public String base() {
+        return base;
+    }
+
     public HttpClient client() {
         return client;
     }
