@@ -21,6 +21,11 @@ public record SchemaName(String value) {
         return value + ".job_available";
     }
 
+    /** The NOTIFY channel of job state changes, written by the jobs triggers (docs/events.md). */
+    public String jobEventsChannel() {
+        return value + ".job_events";
+    }
+
     @Override
     public String toString() {
         return value;
