@@ -28,7 +28,7 @@ import dev.gantry.job.JobHandler;
 import dev.gantry.lifecycle.PeriodicLoop;
 import dev.gantry.maintenance.JobRescuer;
 import dev.gantry.maintenance.JobStager;
-import dev.gantry.maintenance.StatsPruner;
+import dev.gantry.maintenance.StatsCompactor;
 import dev.gantry.notify.Notifier;
 import dev.gantry.notify.PollingNotifier;
 import dev.gantry.notify.PostgresNotifier;
@@ -64,8 +64,8 @@ import dev.gantry.worker.WorkerRuntime;
  * }</pre>
  */
 public final class Gantry implements AutoCloseable {
-    /** The statistics rollup is per minute; pruning it more often would find nothing new. */
-    private static final Duration STATS_PRUNE_INTERVAL = Duration.ofMinutes(1);
+    /** The statistics rollup is per minute; compacting it more often would find nothing new. */
+    private static final Duration STATS_UPKEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final Db db;
     private final HikariDataSource ownedPool;
@@ -90,7 +90,7 @@ public final class Gantry implements AutoCloseable {
     private PeriodicLoop stageLoop;
     private PeriodicLoop rescueLoop;
     private PeriodicLoop monitorLoop;
-    private PeriodicLoop statsPruneLoop;
+    private PeriodicLoop statsLoop;
     private QueueMonitor queueMonitor;
 
     private Gantry(Builder b) {
@@ -137,7 +137,7 @@ public final class Gantry implements AutoCloseable {
 
     private static int defaultPoolSize(WorkerConfig worker) {
         // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
-        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats pruner (10),
+        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats compactor (10),
         // plus headroom for enqueues and health checks, so no background task waits for another.
         return worker == null ? 10 : WorkerRuntime.claimConnections(worker) + 10 + 4;
     }
@@ -216,12 +216,12 @@ public final class Gantry implements AutoCloseable {
         rescueLoop = new PeriodicLoop("gantry-rescuer", workerConfig.rescueInterval(), new JobRescuer(jobStore, listener)::runOnce);
         queueMonitor = new QueueMonitor(jobStore, workerConfig.monitorInterval());
         monitorLoop = new PeriodicLoop("gantry-queue-monitor", workerConfig.monitorInterval(), queueMonitor::runOnce);
-        statsPruneLoop = new PeriodicLoop("gantry-stats-pruner", STATS_PRUNE_INTERVAL,
-                new StatsPruner(statsStore, workerConfig.statsRetention())::runOnce);
+        statsLoop = new PeriodicLoop("gantry-stats-compactor", STATS_UPKEEP_INTERVAL,
+                new StatsCompactor(statsStore, workerConfig.statsRetention())::runOnce);
         stageLoop.start();
         rescueLoop.start();
         monitorLoop.start();
-        statsPruneLoop.start();
+        statsLoop.start();
     }
 
     /** The queue monitor of the running worker (its last counts feed gauges), or null before start. */
@@ -269,7 +269,7 @@ public final class Gantry implements AutoCloseable {
         stageLoop.stop(timeout);
         rescueLoop.stop(timeout);
         monitorLoop.stop(timeout);
-        statsPruneLoop.stop(timeout);
+        statsLoop.stop(timeout);
         runtime.stop(timeout);
         control.stop(timeout);
         control.state().stopping(false);

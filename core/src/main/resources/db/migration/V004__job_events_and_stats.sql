@@ -14,7 +14,8 @@ ALTER TABLE ${schema}.jobs
     ADD CONSTRAINT jobs_kind_check CHECK (char_length(kind) <= 128 AND kind ~ '^[A-Za-z0-9_][A-Za-z0-9_.:-]*$');
 
 -- Per minute, queue and shard: what the workers did. The update trigger adds to it once per
--- statement and queue; readers sum over shards. Pruned after a retention (StatsStore.prune).
+-- statement and queue; readers sum over shards. Minutes older than two hours are compacted into
+-- job_stats_hourly (StatsStore.compact).
 CREATE TABLE ${schema}.job_stats (
     -- the minute of the transitions: claims by attempted_at, outcomes by finished_at, a failed
     -- attempt (retryable, which has no finished_at) by the time in its error entry.
@@ -54,6 +55,33 @@ CREATE TABLE ${schema}.job_stats (
 ) WITH (
     -- every row is updated many times within its minute: leave room for HOT updates.
     fillfactor = 50
+);
+
+-- Older minutes compacted into hours (StatsStore.compact, run by every worker): one row per
+-- hour and queue, the sums of that hour's job_stats rows over all shards. The 24-hour window
+-- then reads 24 rows per queue instead of 1,440 per queue and shard.
+CREATE TABLE ${schema}.job_stats_hourly (
+    bucket      timestamptz      NOT NULL,
+    queue       text             NOT NULL,
+    claimed     bigint           NOT NULL DEFAULT 0,
+    completed   bigint           NOT NULL DEFAULT 0,
+    failed      bigint           NOT NULL DEFAULT 0,
+    discarded   bigint           NOT NULL DEFAULT 0,
+    cancelled   bigint           NOT NULL DEFAULT 0,
+    wait_ms_sum double precision NOT NULL DEFAULT 0,
+    wait_ms_max double precision NOT NULL DEFAULT 0,
+    run_count   bigint           NOT NULL DEFAULT 0,
+    run_ms_sum  double precision NOT NULL DEFAULT 0,
+    run_ms_max  double precision NOT NULL DEFAULT 0,
+    wait_h0  bigint NOT NULL DEFAULT 0, wait_h1  bigint NOT NULL DEFAULT 0, wait_h2  bigint NOT NULL DEFAULT 0,
+    wait_h3  bigint NOT NULL DEFAULT 0, wait_h4  bigint NOT NULL DEFAULT 0, wait_h5  bigint NOT NULL DEFAULT 0,
+    wait_h6  bigint NOT NULL DEFAULT 0, wait_h7  bigint NOT NULL DEFAULT 0, wait_h8  bigint NOT NULL DEFAULT 0,
+    wait_h9  bigint NOT NULL DEFAULT 0, wait_h10 bigint NOT NULL DEFAULT 0, wait_h11 bigint NOT NULL DEFAULT 0,
+    run_h0   bigint NOT NULL DEFAULT 0, run_h1   bigint NOT NULL DEFAULT 0, run_h2   bigint NOT NULL DEFAULT 0,
+    run_h3   bigint NOT NULL DEFAULT 0, run_h4   bigint NOT NULL DEFAULT 0, run_h5   bigint NOT NULL DEFAULT 0,
+    run_h6   bigint NOT NULL DEFAULT 0, run_h7   bigint NOT NULL DEFAULT 0, run_h8   bigint NOT NULL DEFAULT 0,
+    run_h9   bigint NOT NULL DEFAULT 0, run_h10  bigint NOT NULL DEFAULT 0, run_h11  bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (bucket, queue)
 );
 
 -- Events (docs/events.md): {"events":[[id,"queue","kind","from","to",attempt], ...]}, from null for

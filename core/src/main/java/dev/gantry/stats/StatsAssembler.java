@@ -31,34 +31,35 @@ final class StatsAssembler {
 
     static JobStats assemble(JobCounts counts, RollupRead rollup, int minutes) {
         Map<String, StateCounts> countsByQueue = countsByQueue(counts);
-        // Window rows by queue (null = all queues), then by window length.
-        Map<String, Map<Long, WindowRow>> windows = new HashMap<>();
+        Map<String, Map<Long, RollupSums>> windows = new HashMap<>();
+        Map<Long, RollupSums> overallWindows = new HashMap<>();
         for (WindowRow w : rollup.windows()) {
-            windows.computeIfAbsent(w.queue(), q -> new HashMap<>()).put(w.windowSeconds(), w);
+            windows.computeIfAbsent(w.queue(), q -> new HashMap<>()).put(w.windowSeconds(), w.sums());
+            overallWindows.merge(w.windowSeconds(), w.sums(), StatsAssembler::plus);
         }
         Map<String, Map<Instant, RollupSums>> series = new HashMap<>();
+        Map<Instant, RollupSums> overallSeries = new HashMap<>();
         for (MinuteRow m : rollup.minutes()) {
             series.computeIfAbsent(m.queue(), q -> new HashMap<>()).put(m.minute(), m.sums());
+            overallSeries.merge(m.minute(), m.sums(), StatsAssembler::plus);
         }
         TreeSet<String> queues = new TreeSet<>(countsByQueue.keySet());
         queues.addAll(rollup.oldestAvailableSeconds().keySet());
-        windows.keySet().stream().filter(q -> q != null).forEach(queues::add);
-        series.keySet().stream().filter(q -> q != null).forEach(queues::add);
+        queues.addAll(windows.keySet());
+        queues.addAll(series.keySet());
 
-        Instant now = rollup.now();
-        Map<Long, WindowRow> overall = windows.getOrDefault(null, Map.of());
         List<QueueStats> perQueue = new ArrayList<>();
         StateCounts totals = StateCounts.ZERO;
         for (String q : queues) {
             StateCounts c = countsByQueue.getOrDefault(q, StateCounts.ZERO);
             totals = totals.plus(c);
             perQueue.add(new QueueStats(q, c, rollup.oldestAvailableSeconds().get(q),
-                    windowStats(windows.getOrDefault(q, Map.of()), overall, now),
-                    minutePoints(series.getOrDefault(q, Map.of()), now, minutes)));
+                    windowStats(windows.getOrDefault(q, Map.of()), rollup),
+                    minutePoints(series.getOrDefault(q, Map.of()), rollup.now(), minutes)));
         }
         Double oldest = rollup.oldestAvailableSeconds().values().stream().max(Double::compare).orElse(null);
-        return new JobStats(now, counts.asOf(), totals, oldest, windowStats(overall, overall, now),
-                minutePoints(series.getOrDefault(null, Map.of()), now, minutes), perQueue);
+        return new JobStats(rollup.now(), counts.asOf(), totals, oldest, windowStats(overallWindows, rollup),
+                minutePoints(overallSeries, rollup.now(), minutes), perQueue);
     }
 
     private static Map<String, StateCounts> countsByQueue(JobCounts counts) {
@@ -71,18 +72,13 @@ final class StatsAssembler {
         return out;
     }
 
-    /**
-     * One {@link WindowStats} per window; a queue without a row for a window had nothing in it,
-     * and takes the window's span from the overall row, which always exists.
-     */
-    private static List<WindowStats> windowStats(Map<Long, WindowRow> rows, Map<Long, WindowRow> overall, Instant now) {
+    /** One {@link WindowStats} per window; no sums for a window means nothing happened in it. */
+    private static List<WindowStats> windowStats(Map<Long, RollupSums> sums, RollupRead rollup) {
         List<WindowStats> out = new ArrayList<>(WINDOW_LENGTHS.size());
         for (int i = 0; i < WINDOW_LENGTHS.size(); i++) {
             long seconds = WINDOW_LENGTHS.get(i).toSeconds();
-            WindowRow row = rows.get(seconds);
-            WindowRow span = overall.get(seconds);
-            Instant from = span != null ? span.start() : now.minusSeconds(seconds);
-            out.add(windowStats(WINDOW_NAMES.get(i), seconds, from, now, row == null ? NOTHING : row.sums()));
+            Instant from = rollup.windowStarts().getOrDefault(seconds, rollup.now().minusSeconds(seconds));
+            out.add(windowStats(WINDOW_NAMES.get(i), seconds, from, rollup.now(), sums.getOrDefault(seconds, NOTHING)));
         }
         return out;
     }
@@ -112,6 +108,19 @@ final class StatsAssembler {
                     mean(s.runMsSum(), s.runCount())));
         }
         return out;
+    }
+
+    static RollupSums plus(RollupSums a, RollupSums b) {
+        long[] wait = new long[LatencyHistogram.BUCKETS];
+        long[] run = new long[LatencyHistogram.BUCKETS];
+        for (int i = 0; i < LatencyHistogram.BUCKETS; i++) {
+            wait[i] = a.waitHistogram()[i] + b.waitHistogram()[i];
+            run[i] = a.runHistogram()[i] + b.runHistogram()[i];
+        }
+        return new RollupSums(a.claimed() + b.claimed(), a.completed() + b.completed(), a.failed() + b.failed(),
+                a.discarded() + b.discarded(), a.cancelled() + b.cancelled(), a.waitMsSum() + b.waitMsSum(),
+                Math.max(a.waitMsMax(), b.waitMsMax()), a.runCount() + b.runCount(), a.runMsSum() + b.runMsSum(),
+                Math.max(a.runMsMax(), b.runMsMax()), wait, run);
     }
 
     private static Double mean(double sum, long count) {

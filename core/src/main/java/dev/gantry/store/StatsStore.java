@@ -1,7 +1,6 @@
 package dev.gantry.store;
 
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +26,9 @@ public final class StatsStore {
     private final NamedSql oldestAvailable;
     private final NamedSql windows;
     private final NamedSql minutes;
-    private final NamedSql prune;
+    private final NamedSql compact;
+    private final NamedSql pruneMinutes;
+    private final NamedSql pruneHours;
 
     public StatsStore(Db db, SchemaName schema, TimeSource time) {
         this.db = db;
@@ -37,14 +38,16 @@ public final class StatsStore {
         oldestAvailable = NamedSql.parse(StatsSql.OLDEST_AVAILABLE, s);
         windows = NamedSql.parse(StatsSql.WINDOWS, s);
         minutes = NamedSql.parse(StatsSql.MINUTES, s);
-        prune = NamedSql.parse(StatsSql.PRUNE, s);
+        compact = NamedSql.parse(StatsSql.COMPACT, s);
+        pruneMinutes = NamedSql.parse(StatsSql.PRUNE_MINUTES, s);
+        pruneHours = NamedSql.parse(StatsSql.PRUNE_HOURS, s);
     }
 
     /** Counts every job by queue and state: a full scan of the table, see StatsReader for its cache. */
     public JobCounts countJobs() {
         Map<String, Object> p = new HashMap<>();
         p.put("now", time.nowForSql());
-        return db.withConnection("count jobs by queue and state", conn -> {
+        return db.inTransactionWith(StatsSql.COUNT_SETTINGS, "count jobs by queue and state", conn -> {
             Instant asOf = null;
             List<JobCounts.Row> rows = new ArrayList<>();
             try (PreparedStatement ps = countByQueueAndState.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
@@ -71,39 +74,33 @@ public final class StatsStore {
         p.put("now", time.nowForSql());
         p.put("windows_s", NamedSql.SqlArray.of("int4", windowLengths.stream().map(d -> (int) d.toSeconds()).toList()));
         return db.withConnection("read job statistics", conn -> {
-            List<WindowRow> windowRows = readWindows(conn, p);
-            Instant now = windowRows.getFirst().now();
+            Map<Long, Instant> starts = new HashMap<>();
+            List<WindowRow> windowRows = new ArrayList<>();
+            Instant now = null;
+            try (PreparedStatement ps = windows.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    now = Rows.instant(rs, "now");
+                    long seconds = rs.getLong("window_s");
+                    starts.put(seconds, Rows.instant(rs, "start"));
+                    String queue = rs.getString("queue");
+                    if (queue != null) windowRows.add(new WindowRow(seconds, queue, sums(rs)));
+                }
+            }
             Map<String, Object> atNow = new HashMap<>();
             atNow.put("now", now);
             atNow.put("minutes", minuteCount);
             List<MinuteRow> minuteRows = new ArrayList<>();
             try (PreparedStatement ps = minutes.prepare(conn, atNow); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    minuteRows.add(new MinuteRow(Rows.instant(rs, "bucket"),
-                            rs.getBoolean("overall") ? null : rs.getString("queue"), sums(rs)));
+                    minuteRows.add(new MinuteRow(Rows.instant(rs, "bucket"), rs.getString("queue"), sums(rs)));
                 }
             }
             Map<String, Double> oldest = new HashMap<>();
             try (PreparedStatement ps = oldestAvailable.prepare(conn, atNow); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) oldest.put(rs.getString("queue"), rs.getDouble("oldest_available_s"));
             }
-            return new RollupRead(now, windowRows, minuteRows, oldest);
+            return new RollupRead(now, starts, windowRows, minuteRows, oldest);
         });
-    }
-
-    private List<WindowRow> readWindows(Connection conn, Map<String, Object> p) throws SQLException {
-        List<WindowRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = windows.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                boolean overall = rs.getBoolean("overall");
-                String queue = rs.getString("queue");
-                // A window without any rollup row yields its overall row and a per-queue row without a queue.
-                if (!overall && queue == null) continue;
-                rows.add(new WindowRow(rs.getLong("window_s"), overall ? null : queue, Rows.instant(rs, "start"),
-                        Rows.instant(rs, "now"), sums(rs)));
-            }
-        }
-        return rows;
     }
 
     private static RollupSums sums(ResultSet rs) throws SQLException {
@@ -120,14 +117,31 @@ public final class StatsStore {
         return out;
     }
 
-    /** Deletes rollup rows older than the retention; returns how many. */
+    /** Moves up to {@code limit} minute rows older than two hours into hourly rows; returns how many it moved. */
+    public int compact(int limit) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("now", time.nowForSql());
+        p.put("limit", limit);
+        return db.withConnection("compact job statistics", conn -> {
+            try (PreparedStatement ps = compact.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** Deletes rollup rows (minutes and hours) older than the retention; returns how many. */
     public int prune(Duration retention) {
         Map<String, Object> p = new HashMap<>();
         p.put("now", time.nowForSql());
         p.put("retention_ms", retention.toMillis());
         return db.withConnection("prune job statistics", conn -> {
-            try (PreparedStatement ps = prune.prepare(conn, p)) {
-                return ps.executeUpdate();
+            int n;
+            try (PreparedStatement ps = pruneMinutes.prepare(conn, p)) {
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = pruneHours.prepare(conn, p)) {
+                return n + ps.executeUpdate();
             }
         });
     }
