@@ -53,7 +53,9 @@ final class StatsBench {
         results.add(time("jobs_first_page_queue_state_discarded", jobs, samples,
                 () -> client.list(all.withQueue("low").withStates(JobState.DISCARDED))));
         results.add(time("jobs_first_page_kind", jobs, samples, () -> client.list(all.withKind("low.audit"))));
+        results.add(time("jobs_first_page_kind_no_match", jobs, samples, () -> client.list(all.withKind("no.such.kind"))));
         results.add(time("jobs_first_page_tag", jobs, samples, () -> client.list(all.withTag("tenant:123"))));
+        results.add(time("jobs_first_page_tag_no_match", jobs, samples, () -> client.list(all.withTag("no-such-tag"))));
         results.add(time("jobs_first_page_text", jobs, samples, () -> client.list(all.withText("user123456@example.com"))));
         results.add(time("jobs_first_page_text_error", jobs, samples, () -> client.list(all.withText("hooks.example.com/1008"))));
         return results;
