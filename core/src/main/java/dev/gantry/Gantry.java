@@ -29,6 +29,7 @@ import dev.gantry.job.JobHandler;
 import dev.gantry.lifecycle.PeriodicLoop;
 import dev.gantry.maintenance.JobRescuer;
 import dev.gantry.maintenance.JobStager;
+import dev.gantry.maintenance.StatsCompactor;
 import dev.gantry.notify.Notifier;
 import dev.gantry.notify.PollingNotifier;
 import dev.gantry.notify.PostgresNotifier;
@@ -41,6 +42,8 @@ import dev.gantry.store.LogStore;
 import dev.gantry.store.QueueStore;
 import dev.gantry.store.WorkerStore;
 import dev.gantry.store.SchemaName;
+import dev.gantry.store.StatsStore;
+import dev.gantry.stats.StatsReader;
 import dev.gantry.time.SystemTimeSource;
 import dev.gantry.time.TimeSource;
 import dev.gantry.worker.HandlerRegistry;
@@ -63,11 +66,16 @@ import dev.gantry.worker.WorkerRuntime;
  * }</pre>
  */
 public final class Gantry implements AutoCloseable {
+    /** The statistics rollup is per minute; compacting it more often would find nothing new. */
+    private static final Duration STATS_UPKEEP_INTERVAL = Duration.ofMinutes(1);
+
     private final Db db;
     private final HikariDataSource ownedPool;
     private final SchemaName schema;
     private final JobStore jobStore;
     private final KindStore kindStore;
+    private final StatsStore statsStore;
+    private StatsReader statsReader;
     private final GantryClient client;
     private final QueueStore queueStore;
     private final QueueClient queues;
@@ -86,6 +94,7 @@ public final class Gantry implements AutoCloseable {
     private PeriodicLoop stageLoop;
     private PeriodicLoop rescueLoop;
     private PeriodicLoop monitorLoop;
+    private PeriodicLoop statsLoop;
     private QueueMonitor queueMonitor;
 
     private Gantry(Builder b) {
@@ -106,6 +115,7 @@ public final class Gantry implements AutoCloseable {
         }
         jobStore = new JobStore(db, schema, time, b.worker != null && b.worker.synchronousCommit());
         kindStore = new KindStore(db, schema);
+        statsStore = new StatsStore(db, schema, time);
         client = new GantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
         queueStore = new QueueStore(db, schema, time);
         queues = new QueueClient(queueStore);
@@ -133,9 +143,9 @@ public final class Gantry implements AutoCloseable {
 
     private static int defaultPoolSize(WorkerConfig worker) {
         // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
-        // rescuer, heartbeat, command processor, log shipper and queue monitor (9), plus
-        // headroom for enqueues and health checks, so no background task waits for another.
-        return worker == null ? 10 : WorkerRuntime.claimConnections(worker) + 9 + 4;
+        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats compactor (10),
+        // plus headroom for enqueues and health checks, so no background task waits for another.
+        return worker == null ? 10 : WorkerRuntime.claimConnections(worker) + 10 + 4;
     }
 
     private static HikariDataSource pool(Builder b, int size) {
@@ -167,6 +177,18 @@ public final class Gantry implements AutoCloseable {
     /** Lists queues and pauses or resumes them for every worker. */
     public QueueClient queues() {
         return queues;
+    }
+
+    /**
+     * Job statistics (counts, windows, per-minute series); one reader per Gantry, made on first
+     * use, which starts counting the jobs in the background.
+     */
+    public synchronized StatsReader stats() {
+        if (statsReader == null) {
+            statsReader = new StatsReader(statsStore, time);
+            statsReader.warmUp();
+        }
+        return statsReader;
     }
 
     public DataSource dataSource() {
@@ -205,9 +227,12 @@ public final class Gantry implements AutoCloseable {
         rescueLoop = new PeriodicLoop("gantry-rescuer", workerConfig.rescueInterval(), new JobRescuer(jobStore, listener)::runOnce);
         queueMonitor = new QueueMonitor(jobStore, workerConfig.monitorInterval());
         monitorLoop = new PeriodicLoop("gantry-queue-monitor", workerConfig.monitorInterval(), queueMonitor::runOnce);
+        statsLoop = new PeriodicLoop("gantry-stats-compactor", STATS_UPKEEP_INTERVAL,
+                new StatsCompactor(statsStore, workerConfig.statsRetention())::runOnce);
         stageLoop.start();
         rescueLoop.start();
         monitorLoop.start();
+        statsLoop.start();
     }
 
     /** The queue monitor of the running worker (its last counts feed gauges), or null before start. */
@@ -255,6 +280,7 @@ public final class Gantry implements AutoCloseable {
         stageLoop.stop(timeout);
         rescueLoop.stop(timeout);
         monitorLoop.stop(timeout);
+        statsLoop.stop(timeout);
         runtime.stop(timeout);
         control.stop(timeout);
         control.state().stopping(false);

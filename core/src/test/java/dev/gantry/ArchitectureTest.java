@@ -22,13 +22,14 @@ class ArchitectureTest {
             Map.entry("error", Set.of()),
             Map.entry("time", Set.of()),
             Map.entry("lifecycle", Set.of()),
-            Map.entry("event", Set.of()),
+            Map.entry("event", Set.of("job")),
             Map.entry("job", Set.of("error")),
             Map.entry("config", Set.of("error", "job")),
             Map.entry("store", Set.of("error", "job", "time")),
             Map.entry("notify", Set.of("lifecycle")),
             Map.entry("client", Set.of("error", "job", "store", "config", "time")),
             Map.entry("maintenance", Set.of("error", "store", "lifecycle", "event", "time")),
+            Map.entry("stats", Set.of("error", "store", "job", "time")),
             Map.entry("control", Set.of("error", "store", "worker", "notify", "lifecycle", "config", "time", "job", "event")),
             Map.entry("worker", Set.of("error", "job", "store", "notify", "lifecycle", "event", "time", "config")));
 

@@ -7,7 +7,7 @@ import java.util.List;
 import dev.gantry.config.ConfigException;
 
 /**
- * {@code bench/run}: Gantry's workloads W0 to W3 against a real PostgreSQL. Prints progress on
+ * {@code bench/run}: Gantry's workloads W0 to W3 and the reads at scale (stats) against a real PostgreSQL. Prints progress on
  * stderr, then a table and one JSON object per result on stdout.
  */
 public final class Bench {
@@ -83,5 +83,6 @@ public final class Bench {
         Duration poll = Duration.ofMillis(200);
         if (o.runs("w3_listen")) results.add(new PickupBench(db).run(true, quick ? 50 : 300, poll));
         if (o.runs("w3_poll")) results.add(new PickupBench(db).run(false, quick ? 50 : 200, poll));
+        if (o.runs("stats")) results.addAll(new StatsBench(db).run(o.statsJobs(), quick ? 20 : 50));
     }
 }

@@ -51,7 +51,7 @@ final class BenchDatabase implements AutoCloseable {
     /** Empties every table the workloads touch and reclaims the space, so runs start alike. */
     void reset() throws SQLException {
         execute("TRUNCATE " + schema + ".jobs, " + schema + ".workers, " + schema + ".worker_commands, "
-                + schema + ".worker_logs RESTART IDENTITY");
+                + schema + ".worker_logs, " + schema + ".job_stats, " + schema + ".job_stats_hourly RESTART IDENTITY");
         execute("VACUUM ANALYZE " + schema + ".jobs");
     }
 

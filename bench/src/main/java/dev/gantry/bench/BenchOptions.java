@@ -13,7 +13,7 @@ import dev.gantry.config.DatabaseUrl;
  * {@code DATABASE_URL} (default: the local PostgreSQL); all work happens in a scratch schema.
  */
 record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boolean quick, Set<String> only, String serverJar) {
-    static final List<String> WORKLOADS = List.of("w0", "w1_single", "w1_bulk", "w2", "w3_listen", "w3_poll");
+    static final List<String> WORKLOADS = List.of("w0", "w1_single", "w1_bulk", "w2", "w3_listen", "w3_poll", "stats");
     static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
     static BenchOptions parse(String[] args, String env, String serverJar) {
@@ -48,6 +48,11 @@ record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boo
 
     boolean runs(String workload) {
         return only.contains(workload);
+    }
+
+    /** Jobs in the table the stats workload reads. */
+    int statsJobs() {
+        return quick ? 100_000 : 1_000_000;
     }
 
     /** Jobs for the throughput workloads W0 and W2. */

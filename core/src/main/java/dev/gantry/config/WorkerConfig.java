@@ -20,6 +20,7 @@ import dev.gantry.job.RetryPolicy;
  * @param workerRetention  rows of workers silent for longer are deleted
  * @param logRetention     shipped log lines older than this are deleted
  * @param monitorInterval  how often the queue monitor logs per-queue counts
+ * @param statsRetention   per-minute job statistics (gantry.job_stats) older than this are deleted
  * @param synchronousCommit true: claims and outcomes wait for the WAL flush; false (default):
  *                          they do not, faster, and a PostgreSQL crash may run a few jobs again
  *                          (docs/adr/0007)
@@ -42,7 +43,8 @@ public record WorkerConfig(
         Duration workerRetention,
         Duration logRetention,
         Duration monitorInterval,
-        boolean synchronousCommit) {
+        boolean synchronousCommit,
+        Duration statsRetention) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -57,6 +59,7 @@ public record WorkerConfig(
     public static final Duration DEFAULT_WORKER_RETENTION = Duration.ofHours(24);
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofHours(24);
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_STATS_RETENTION = Duration.ofDays(7);
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -85,6 +88,7 @@ public record WorkerConfig(
         positive("workerRetention", workerRetention);
         positive("logRetention", logRetention);
         positive("monitorInterval", monitorInterval);
+        positive("statsRetention", statsRetention);
         if (deadTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("deadTimeout", "must be at least twice the heartbeat interval ("
                     + heartbeatInterval.toMillis() + " ms), got " + deadTimeout.toMillis() + " ms");
@@ -119,6 +123,7 @@ public record WorkerConfig(
         b.logRetention = logRetention;
         b.monitorInterval = monitorInterval;
         b.synchronousCommit = synchronousCommit;
+        b.statsRetention = statsRetention;
         return b;
     }
 
@@ -142,6 +147,7 @@ public record WorkerConfig(
         private Duration workerRetention = DEFAULT_WORKER_RETENTION;
         private Duration logRetention = DEFAULT_LOG_RETENTION;
         private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
+        private Duration statsRetention = DEFAULT_STATS_RETENTION;
 
         public Builder workerId(String v) { workerId = v; return this; }
         public Builder queues(List<QueueConfig> v) { queues = v; return this; }
@@ -162,12 +168,13 @@ public record WorkerConfig(
         public Builder logRetention(Duration v) { logRetention = v; return this; }
         public Builder monitorInterval(Duration v) { monitorInterval = v; return this; }
         public Builder synchronousCommit(boolean v) { synchronousCommit = v; return this; }
+        public Builder statsRetention(Duration v) { statsRetention = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
                     retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
-                    synchronousCommit);
+                    synchronousCommit, statsRetention);
         }
     }
 }

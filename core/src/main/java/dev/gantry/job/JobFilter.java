@@ -8,7 +8,8 @@ import java.util.Set;
  * Which jobs to list; every field is optional. Jobs come newest first (by id) and pages are
  * keyset-paginated: pass the previous page's {@link JobPage#nextCursor()} as {@code cursor}.
  *
- * @param text matched as a substring of the args JSON or of the error history
+ * @param tag  jobs carrying this tag; a search, see {@link JobPage}
+ * @param text matched as a substring of the args JSON or of the error history; a search, see {@link JobPage}
  */
 public record JobFilter(Set<JobState> states, String queue, String kind, String tag, String text,
                         Instant createdAfter, Instant createdBefore, int limit, Long cursor) {

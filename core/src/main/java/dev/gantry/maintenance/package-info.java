@@ -1,5 +1,5 @@
 /**
- * Internal: background upkeep that any worker may run: the stager (due jobs become available)
- * and the rescuer (expired leases are taken back). Depends on store, lifecycle, event, time.
+ * Internal: background upkeep that any worker may run: the stager (due jobs become available),
+ * the rescuer (expired leases are taken back) and the statistics compactor. Depends on store, lifecycle, event, time.
  */
 package dev.gantry.maintenance;

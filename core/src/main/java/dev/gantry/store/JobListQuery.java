@@ -9,13 +9,18 @@ import dev.gantry.job.JobState;
 /** Builds the jobs-explorer query from fixed fragments of {@link JobSql}; never from caller text. */
 record JobListQuery(NamedSql sql, Map<String, Object> values) {
 
-    static JobListQuery of(JobFilter f, String schema) {
+    /** @param scanFloor the lowest id a search page looks at, or null for no bound */
+    static JobListQuery of(JobFilter f, String schema, Long scanFloor) {
         StringBuilder sql = new StringBuilder(JobSql.LIST_SELECT);
         Map<String, Object> values = new HashMap<>();
         appendFilter(f, sql, values);
         if (f.cursor() != null) {
             sql.append(JobSql.LIST_CURSOR);
             values.put("cursor", f.cursor());
+        }
+        if (scanFloor != null) {
+            sql.append(JobSql.LIST_SCAN_FLOOR);
+            values.put("scan_floor", scanFloor);
         }
         sql.append(JobSql.LIST_ORDER);
         values.put("limit", f.limit() + 1);

@@ -178,7 +178,12 @@ final class JobSql {
     static final String LIST_CREATED_AFTER = " AND created_at >= :created_after";
     static final String LIST_CREATED_BEFORE = " AND created_at < :created_before";
     static final String LIST_CURSOR = " AND id < :cursor";
+    /** A search page looks at ids from here up to the cursor only (JobStore.SEARCH_WINDOW). */
+    static final String LIST_SCAN_FLOOR = " AND id >= :scan_floor";
     static final String LIST_ORDER = " ORDER BY id DESC LIMIT :limit";
+
+    /** The id range of the table, both ends from the primary key. */
+    static final String ID_RANGE = "SELECT min(id) AS min_id, max(id) AS max_id FROM gantry.jobs";
 
     /**
      * Bulk retry and cancel of the jobs a filter matches: {@code BULK_TARGET} + filter fragments +

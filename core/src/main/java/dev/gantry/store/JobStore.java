@@ -27,6 +27,11 @@ import dev.gantry.time.TimeSource;
  */
 public final class JobStore {
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * How many ids one search page looks at: about 120 ms for text on this project's bench machine
+     * (docs/benchmarks.md, stats workload).
+     */
+    public static final int SEARCH_WINDOW = 50_000;
 
     private final Db db;
     private final SchemaName schema;
@@ -47,6 +52,7 @@ public final class JobStore {
     private final NamedSql retry;
     private final NamedSql delete;
     private final NamedSql queueCounts;
+    private final NamedSql idRange;
 
     public JobStore(Db db, SchemaName schema, TimeSource time) {
         this(db, schema, time, false);
@@ -78,6 +84,7 @@ public final class JobStore {
         retry = NamedSql.parse(JobSql.RETRY, s);
         delete = NamedSql.parse(JobSql.DELETE, s);
         queueCounts = NamedSql.parse(JobSql.QUEUE_COUNTS, s);
+        idRange = NamedSql.parse(JobSql.ID_RANGE, s);
     }
 
     public Db db() {
@@ -334,14 +341,37 @@ public final class JobStore {
                 conn -> query(conn, selectById, Map.of("id", id)).stream().findFirst());
     }
 
+    /**
+     * A page of jobs, newest first. A search (text or tag, whose tests are costly per row and have
+     * no index) looks at the {@link #SEARCH_WINDOW} ids below the cursor only, so every page takes
+     * bounded time however rare the matches: such a page may hold fewer jobs than the limit, or
+     * none, and still have a next cursor, where the following page goes on searching.
+     */
     public JobPage list(JobFilter filter) {
-        JobListQuery q = JobListQuery.of(filter, schema.value());
         return db.withConnection("list jobs", conn -> {
+            Long floor = isSearch(filter) ? scanFloor(conn, filter.cursor()) : null;
+            JobListQuery q = JobListQuery.of(filter, schema.value(), floor);
             List<Job> rows = query(conn, q.sql(), q.values());
             boolean more = rows.size() > filter.limit();
             List<Job> page = more ? rows.subList(0, filter.limit()) : rows;
-            return new JobPage(page, more ? page.getLast().id() : null);
+            return new JobPage(page, more ? Long.valueOf(page.getLast().id()) : floor);
         });
+    }
+
+    private static boolean isSearch(JobFilter f) {
+        return f.tag() != null || f.text() != null && !f.text().isEmpty();
+    }
+
+    /** The lowest id the page looks at, or null when the window reaches the oldest job. */
+    private Long scanFloor(Connection conn, Long cursor) throws SQLException {
+        try (PreparedStatement ps = idRange.prepare(conn, Map.of()); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long min = rs.getLong("min_id");
+            if (rs.wasNull()) return null;
+            long top = cursor != null ? cursor : rs.getLong("max_id") + 1;
+            long floor = top - SEARCH_WINDOW;
+            return floor > min ? floor : null;
+        }
     }
 
     /** Cancels a job that has not finished; a running job is flagged and stopped by its worker. */

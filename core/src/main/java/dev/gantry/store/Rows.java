@@ -54,7 +54,7 @@ final class Rows {
         return jobs;
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         // OffsetDateTime is pgjdbc's direct path; getTimestamp goes through a Calendar per value.
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();

@@ -26,6 +26,11 @@ public record SchemaName(String value) {
         return value + ".queue_changed";
     }
 
+    /** The NOTIFY channel of job state changes, written by the jobs triggers (docs/events.md). */
+    public String jobEventsChannel() {
+        return value + ".job_events";
+    }
+
     @Override
     public String toString() {
         return value;
