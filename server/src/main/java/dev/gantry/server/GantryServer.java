@@ -12,6 +12,7 @@ import dev.gantry.config.WorkerConfig;
 import dev.gantry.control.ControlHooks;
 import dev.gantry.server.api.JobsApi;
 import dev.gantry.server.api.QueuesApi;
+import dev.gantry.server.api.StatsApi;
 import dev.gantry.server.api.TokensApi;
 import dev.gantry.server.api.WorkersApi;
 import dev.gantry.server.auth.Authenticator;
@@ -99,7 +100,8 @@ public final class GantryServer implements AutoCloseable {
             resources.add(new LogsApi(logStore)::routes);
             resources.add(logStream::routes);
             resources.add(new TokensApi(tokens, requests)::routes);
-            resources.add(new QueuesApi(gantry.queues())::routes);
+            resources.add(new QueuesApi(gantry.queues(), gantry.stats())::routes);
+            resources.add(new StatsApi(gantry.stats())::routes);
             resources.add(new OpenApiDocument()::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,

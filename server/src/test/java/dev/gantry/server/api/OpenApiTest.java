@@ -50,7 +50,7 @@ class OpenApiTest {
      * Operations documented ahead of their routes, which another branch adds. Delete an entry once
      * its route is registered (the test says so).
      */
-    private static final Set<String> AWAITING_ROUTE = Set.of("GET /api/stats");
+    private static final Set<String> AWAITING_ROUTE = Set.of();
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final String SCHEMAS = "#/components/schemas/";
@@ -60,7 +60,12 @@ class OpenApiTest {
             Map.entry("JobView", JobView.class),
             Map.entry("AttemptError", AttemptError.class),
             Map.entry("JobPage", JobView.Page.class),
-            Map.entry("QueueSummary", QueueSummary.class),
+            Map.entry("QueueView", QueuesApi.QueueView.class),
+            Map.entry("StateCounts", dev.gantry.stats.StateCounts.class),
+            Map.entry("WindowStats", dev.gantry.stats.WindowStats.class),
+            Map.entry("MinutePoint", dev.gantry.stats.MinutePoint.class),
+            Map.entry("QueueStats", dev.gantry.stats.QueueStats.class),
+            Map.entry("Stats", dev.gantry.stats.JobStats.class),
             Map.entry("QueueWorker", QueueSummary.Worker.class),
             Map.entry("WorkerView", WorkerView.class),
             Map.entry("CommandView", CommandView.class),
@@ -80,7 +85,7 @@ class OpenApiTest {
             "CreateTokenRequest", TokensApi.CreateTokenRequest.class);
     /** Schemas with no record behind them (maps built in the resources, shared types, SSE data). */
     private static final Set<String> NOT_RECORDS = Set.of("Error", "Name", "JobState", "JobList", "BulkRetryResult",
-            "BulkCancelResult", "QueueList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health", "Stats",
+            "BulkCancelResult", "QueueList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health",
             "JobEvents", "WorkerRemoved", "Reset", "StreamError");
 
     private static RunningServer s;
