@@ -86,8 +86,9 @@ class ProcessEndToEndTest {
                 long onW2 = http.post("/api/jobs", TOKEN, "{\"kind\":\"demo.log\",\"args\":{\"lines\":[\"while w1 is stopped\"]}}")
                         .json().path("id").asLong();
                 await().atMost(WAIT).until(() -> completed(events, onW2));
+                await().atMost(WAIT).until(() -> !http.get("/api/logs?job_id=" + onW2, TOKEN).json().path("logs").isEmpty());
                 JsonNode lines = http.get("/api/logs?job_id=" + onW2, TOKEN).json().path("logs");
-                assertThat(lines.findValuesAsText("worker_id")).isNotEmpty().containsOnly("e2e-w2");
+                assertThat(lines.findValuesAsText("worker_id")).containsOnly("e2e-w2");
 
                 // Follow w1's logs, stop w2, start w1: w1's next job's line arrives on the stream.
                 try (SseStream w1Logs = SseStream.open(http.base() + "/api/logs/stream?worker=e2e-w1&tail=0", TOKEN, null)) {
