@@ -10,12 +10,15 @@ WORKDIR /src
 # The poms and the wrapper first, so this layer (Maven itself and every dependency and
 # plugin) is rebuilt only when a pom changes, not on every source edit. Every module of
 # the parent pom needs its pom here, even one that is not built (-pl server -am).
+# Packaging the modules while they have no sources resolves exactly what the real build
+# uses; dependency:go-offline misses some transitive artifacts, which each build would fetch.
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY core/pom.xml core/
 COPY server/pom.xml server/
 COPY bench/pom.xml bench/
-RUN ./mvnw -B -ntp -q dependency:go-offline -pl server -am
+RUN ./mvnw -B -ntp -q package -DskipTests -pl server -am \
+ && rm -rf core/target server/target
 
 # core/src/test is needed too: server's tests use core's test-jar, which -DskipTests still builds.
 COPY core/src/ core/src/
