@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * come up in order and shut down without cutting running jobs short.
  */
 final class ComposeRules {
+    private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?}");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us)");
 
     private ComposeRules() {
@@ -40,24 +41,22 @@ final class ComposeRules {
         if (server.isMissingNode()) {
             problems.add("no server service");
         } else {
-            Map<String, String> env = environment(server);
-            if (!env.containsKey("GANTRY_ADMIN_TOKEN")) problems.add("server: no GANTRY_ADMIN_TOKEN");
-            if (!healthcheckText(server).contains("/health")) problems.add("server: healthcheck does not ask /health");
-            if (!server.path("ports").toString().contains("8080")) problems.add("server: port 8080 is not published");
-            dependsOnHealthyPostgres("server", server, problems);
+            if (!environment(server).containsKey("GANTRY_ADMIN_TOKEN")) problems.add("server: no GANTRY_ADMIN_TOKEN");
+            int port = GantryEnvironment.server(environment(server)).httpPort();
+            if (!server.path("ports").toString().contains(":" + port + "\"")) problems.add("server: port " + port + " is not published");
         }
 
         List<String> workers = new ArrayList<>();
+        Set<String> workerIds = new HashSet<>();
         services.properties().forEach(e -> {
-            if (command(e.getValue()).startsWith("worker")) workers.add(e.getKey());
+            String command = command(e.getValue());
+            if (!command.equals("worker") && !command.equals("server")) return;
+            if (command.equals("worker")) workers.add(e.getKey());
+            gantryProcess(e.getKey(), e.getValue(), command, problems);
+            String id = environment(e.getValue()).get("GANTRY_WORKER_ID");
+            if (id != null && !workerIds.add(id)) problems.add(e.getKey() + ": GANTRY_WORKER_ID " + id + " is used twice");
         });
         if (workers.size() < 2) problems.add("wants two worker services, found " + workers);
-        Set<String> workerIds = new HashSet<>();
-        for (String name : workers) {
-            worker(name, services.path(name), problems);
-            String id = environment(services.path(name)).get("GANTRY_WORKER_ID");
-            if (id != null && !workerIds.add(id)) problems.add(name + ": GANTRY_WORKER_ID " + id + " is used twice");
-        }
 
         services.properties().forEach(e -> {
             String name = e.getKey();
@@ -77,26 +76,23 @@ final class ComposeRules {
         return problems;
     }
 
-    private static void worker(String name, JsonNode worker, List<String> problems) {
-        Map<String, String> env = environment(worker);
-        WorkerEnvironment settings = WorkerEnvironment.of(env);
-        settings.settings().errors().forEach(e -> problems.add(name + ": " + e));
-        String health = healthcheckText(worker);
-        if (!health.contains(":" + settings.httpPort() + "/health")) {
+    /** A server or worker: valid settings, /health checked on its port, started after postgres, stopped gracefully. */
+    private static void gantryProcess(String name, JsonNode service, String command, List<String> problems) {
+        Map<String, String> env = environment(service);
+        GantryEnvironment settings = command.equals("worker") ? GantryEnvironment.worker(env) : GantryEnvironment.server(env);
+        settings.errors().forEach(e -> problems.add(name + ": " + e));
+        if (!healthcheckText(service).contains(":" + settings.httpPort() + "/health")) {
             problems.add(name + ": healthcheck does not ask /health on its port " + settings.httpPort());
         }
-        dependsOnHealthyPostgres(name, worker, problems);
-        String grace = worker.path("stop_grace_period").asText(null);
+        dependsOnHealthyPostgres(name, service, problems);
+        String grace = service.path("stop_grace_period").asText(null);
         if (grace == null) {
             problems.add(name + ": no stop_grace_period; Docker's default 10 s is shorter than the shutdown timeout");
         } else if (!grace.matches("(\\d+(\\.\\d+)?(h|ms|m|s|us))+")) {
             problems.add(name + ": stop_grace_period " + grace + " is not a compose duration such as 45s");
-        } else {
-            long graceMs = durationMillis(grace);
-            if (graceMs <= settings.shutdownTimeoutMillis()) {
-                problems.add(name + ": stop_grace_period " + grace + " does not outlast GANTRY_SHUTDOWN_TIMEOUT_MS "
-                        + settings.shutdownTimeoutMillis());
-            }
+        } else if (durationMillis(grace) <= settings.shutdownTimeoutMillis()) {
+            problems.add(name + ": stop_grace_period " + grace + " does not outlast GANTRY_SHUTDOWN_TIMEOUT_MS "
+                    + settings.shutdownTimeoutMillis());
         }
     }
 
@@ -115,19 +111,23 @@ final class ComposeRules {
         return out;
     }
 
-    /** environment in map or KEY=VALUE list form. */
+    /** environment in map or KEY=VALUE list form, with ${VAR:-default} as Compose would fill it in an empty shell. */
     static Map<String, String> environment(JsonNode service) {
         Map<String, String> out = new LinkedHashMap<>();
         JsonNode env = service.path("environment");
         if (env.isArray()) {
             env.forEach(n -> {
                 String[] kv = n.asText().split("=", 2);
-                out.put(kv[0], kv.length > 1 ? kv[1] : "");
+                out.put(kv[0], interpolate(kv.length > 1 ? kv[1] : ""));
             });
         } else {
-            env.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+            env.properties().forEach(e -> out.put(e.getKey(), interpolate(e.getValue().asText())));
         }
         return out;
+    }
+
+    private static String interpolate(String value) {
+        return INTERPOLATION.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(1) == null ? "" : m.group(1)));
     }
 
     private static String command(JsonNode service) {

@@ -155,6 +155,14 @@ class DistributionFilesTest {
         }
 
         @Test
+        void rejectsAnAdminTokenTheServerWouldRefuse() {
+            String broken = replace(text, "${GANTRY_ADMIN_TOKEN:-local-admin-token-change-me}", "${GANTRY_ADMIN_TOKEN:-short}");
+
+            assertThat(ComposeRules.problems(yaml(broken)))
+                    .containsExactly("server: GANTRY_ADMIN_TOKEN: shorter than 24 characters, the server refuses it");
+        }
+
+        @Test
         void readsComposeDurations() {
             assertThat(ComposeRules.durationMillis("45s")).isEqualTo(45_000);
             assertThat(ComposeRules.durationMillis("1m30s")).isEqualTo(90_000);
@@ -208,6 +216,15 @@ class DistributionFilesTest {
             assertThat(KubernetesRules.problems(broken))
                     .anyMatch(p -> p.contains("reads secret gantry key ADMIN_TOKEN, which no Secret here has"))
                     .anyMatch(p -> p.contains("Deployment gantry-worker: sets a namespace"));
+        }
+
+        @Test
+        void rejectsAnExampleAdminTokenTheServerWouldRefuse() {
+            List<Manifest> broken = manifests(Map.of("GANTRY_ADMIN_TOKEN: CHANGE-ME-to-the-output-of-openssl-rand-hex-32",
+                    "GANTRY_ADMIN_TOKEN: CHANGE-ME"));
+
+            assertThat(KubernetesRules.problems(broken)).containsExactly("deploy/kubernetes/server.yaml: Deployment gantry-server "
+                    + "container server: GANTRY_ADMIN_TOKEN: shorter than 24 characters, the server refuses it");
         }
 
         /** Every YAML document under deploy/kubernetes, with each replacement applied to the files that hold it. */

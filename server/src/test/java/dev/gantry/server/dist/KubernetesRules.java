@@ -67,21 +67,22 @@ final class KubernetesRules {
                 if (c.path("resources").path("requests").isEmpty() || c.path("resources").path("limits").path("memory").isMissingNode()) {
                     problems.add(where + ": wants resource requests and a memory limit");
                 }
-                boolean isWorker = c.path("args").path(0).asText().equals("worker");
-                WorkerEnvironment settings = WorkerEnvironment.of(env);
-                int healthPort = isWorker ? settings.httpPort() : Integer.parseInt(env.getOrDefault("GANTRY_HTTP_PORT", "8080"));
-                probe(where, c, "livenessProbe", healthPort, problems);
-                probe(where, c, "readinessProbe", healthPort, problems);
-                if (isWorker) {
-                    workers++;
-                    settings.settings().errors().forEach(e -> problems.add(where + ": " + e));
-                    long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_GRACE_SECONDS);
-                    if (grace * 1000 <= settings.shutdownTimeoutMillis()) {
-                        problems.add(where + ": terminationGracePeriodSeconds " + grace
-                                + " does not outlast GANTRY_SHUTDOWN_TIMEOUT_MS " + settings.shutdownTimeoutMillis());
-                    }
+                String command = c.path("args").path(0).asText();
+                if (!command.equals("worker") && !command.equals("server")) {
+                    problems.add(where + ": runs neither gantry worker nor gantry server");
+                    continue;
                 }
-                if (c.path("args").path(0).asText().equals("server")) serverService(m, c, manifests, problems);
+                GantryEnvironment settings = command.equals("worker") ? GantryEnvironment.worker(env) : GantryEnvironment.server(env);
+                settings.errors().forEach(e -> problems.add(where + ": " + e));
+                probe(where, c, "livenessProbe", settings.httpPort(), problems);
+                probe(where, c, "readinessProbe", settings.httpPort(), problems);
+                if (command.equals("worker")) workers++;
+                long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_GRACE_SECONDS);
+                if (grace * 1000 <= settings.shutdownTimeoutMillis()) {
+                    problems.add(where + ": terminationGracePeriodSeconds " + grace
+                            + " does not outlast GANTRY_SHUTDOWN_TIMEOUT_MS " + settings.shutdownTimeoutMillis());
+                }
+                if (command.equals("server")) serverService(m, c, manifests, problems);
             }
         }
         if (workers == 0) problems.add("no Deployment runs a worker");

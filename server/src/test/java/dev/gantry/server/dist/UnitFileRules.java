@@ -100,8 +100,9 @@ final class UnitFileRules {
         }
         if (unit.values("Install", "WantedBy").isEmpty()) problems.add("no WantedBy: systemctl enable would do nothing");
 
-        WorkerEnvironment settings = WorkerEnvironment.of(environment(unit, specifiers));
-        if (command.equals("worker")) settings.settings().errors().forEach(problems::add);
+        Map<String, String> env = environment(unit, specifiers);
+        GantryEnvironment settings = command.equals("worker") ? GantryEnvironment.worker(env) : GantryEnvironment.server(env);
+        problems.addAll(settings.errors());
         String stop = unit.last("Service", "TimeoutStopSec");
         if (stop == null) {
             problems.add("no TimeoutStopSec; the default 90 s is the host's choice, not ours");
