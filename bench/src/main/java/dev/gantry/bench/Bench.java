@@ -83,6 +83,9 @@ public final class Bench {
         Duration poll = Duration.ofMillis(200);
         if (o.runs("w3_listen")) results.add(new PickupBench(db).run(true, quick ? 50 : 300, poll));
         if (o.runs("w3_poll")) results.add(new PickupBench(db).run(false, quick ? 50 : 200, poll));
-        if (o.runs("stats")) results.addAll(new StatsBench(db).run(o.statsJobs(), quick ? 20 : 50));
+        if (o.runs("stats")) {
+            results.addAll(new StatsBench(db).run(o.statsJobs(), quick ? 20 : 50));
+            results.addAll(new ApiBench(db).run(o.statsJobs(), quick ? 20 : 50));
+        }
     }
 }
