@@ -86,9 +86,9 @@ public final class JobsApi {
         List<String> params = new ArrayList<>(List.of(FILTER_PARAMS));
         params.addAll(List.of("limit", "cursor"));
         Requests.onlyParams(ctx, params.toArray(String[]::new));
+        Long limit = Requests.longParam(ctx, "limit", 1, JobFilter.MAX_LIMIT);
         JobFilter f = filter(ctx)
-                .withLimit(Requests.longParam(ctx, "limit", 1, JobFilter.MAX_LIMIT) == null ? JobFilter.DEFAULT_LIMIT
-                        : Requests.longParam(ctx, "limit", 1, JobFilter.MAX_LIMIT).intValue())
+                .withLimit(limit == null ? JobFilter.DEFAULT_LIMIT : limit.intValue())
                 .withCursor(Requests.longParam(ctx, "cursor", 1, Long.MAX_VALUE));
         JobPage page = client.list(f);
         ctx.json(new JobView.Page(page.jobs().stream().map(JobView::of).toList(), page.nextCursor()));
