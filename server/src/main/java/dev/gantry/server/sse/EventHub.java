@@ -78,8 +78,10 @@ public final class EventHub implements Service {
         }
     }
 
+    /** Takes the first picture of workers and commands before returning, so every later change is an event. */
     @Override
     public void start() {
+        poll();
         notifier.start();
         poller.start();
     }

@@ -45,7 +45,7 @@ class EmbeddedServerTest {
         assertThat(Files.exists(data.resolve("pgdata"))).isTrue();
 
         try (GantryJvm again = GantryJvm.start(env, "server")) {
-            again.awaitOutput(START, "(Gantry is running)");
+            again.awaitOutput(START, "(Admin tokens exist)");
             assertThat(again.output()).doesNotContain("initializing data directory").contains("Admin tokens exist");
             Http.Response job = http.get("/api/jobs/" + jobId, token);
             assertThat(job.status()).isEqualTo(200);
