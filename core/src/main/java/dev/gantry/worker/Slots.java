@@ -85,11 +85,15 @@ final class Slots {
     }
 
     /** Waits until no job of this queue runs, or the deadline passes; true when idle. */
-    boolean awaitIdle(long deadlineNanos, dev.gantry.time.TimeSource time) throws InterruptedException {
+    /**
+     * Waits until no slot is used or the deadline ({@link System#nanoTime()}) passes. Real time, not
+     * the TimeSource: a shutdown must end even under a manual clock that nobody advances.
+     */
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
             while (used > 0) {
-                long left = deadlineNanos - time.monotonicNanos();
+                long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) return false;
                 changed.awaitNanos(Math.min(left, 50_000_000L));
             }

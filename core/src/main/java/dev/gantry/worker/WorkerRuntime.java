@@ -160,9 +160,9 @@ public final class WorkerRuntime implements Service {
 
     /** Waits until no job runs, up to the timeout; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = time.monotonicNanos() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean idle = true;
-        for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline, time);
+        for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline);
         return idle;
     }
 
@@ -207,11 +207,13 @@ public final class WorkerRuntime implements Service {
             if (!started) return;
             started = false;
         }
-        long deadline = time.monotonicNanos() + config.shutdownTimeout().toNanos();
+        // Real time: the shutdown timeout is an operator's wall-clock promise, and a manual clock
+        // in tests must not be able to hold a shutdown forever.
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         fetchers.values().forEach(f -> f.stop(timeout));
         boolean idle = true;
         try {
-            for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline, time);
+            for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             idle = false;

@@ -40,34 +40,41 @@ class ZombieFenceTest {
             return Map.of("by", "zombie");
         });
         zombie.start();
-        Job job = zombie.client().enqueue("fence.job", Map.of(), EnqueueOptions.defaults().withQueue("fence"));
-        started.await();
+        // The handler ignores interrupts like a hung process: release it whatever happens, or a
+        // failed assertion would leave the worker's shutdown waiting for it.
+        try {
+            Job job = zombie.client().enqueue("fence.job", Map.of(), EnqueueOptions.defaults().withQueue("fence"));
+            started.await();
 
-        time.advance(Duration.ofHours(2));
-        zombie.rescueExpiredJobs();
-        await().atMost(Duration.ofSeconds(10)).until(() -> db.state(job.id()) != JobState.RUNNING);
+            time.advance(Duration.ofHours(2));
+            zombie.rescueExpiredJobs();
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.state(job.id()) != JobState.RUNNING);
 
-        RecordingListener heirEvents = new RecordingListener();
-        Gantry heir = db.gantry(WorkerConfig.builder().workerId("heir").queue("fence", 1)
-                .stageInterval(Duration.ofMillis(100)).build(), SystemTimeSource.INSTANCE, heirEvents);
-        heir.register("fence.job", Map.class, (args, ctx) -> Map.of("by", "heir"));
-        heir.start();
-        heirEvents.awaitFinished(job.id());
+            RecordingListener heirEvents = new RecordingListener();
+            Gantry heir = db.gantry(WorkerConfig.builder().workerId("heir").queue("fence", 1)
+                    .stageInterval(Duration.ofMillis(100)).build(), SystemTimeSource.INSTANCE, heirEvents);
+            heir.register("fence.job", Map.class, (args, ctx) -> Map.of("by", "heir"));
+            heir.start();
+            heirEvents.awaitFinished(job.id());
 
-        letZombieFinish.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !zombieEvents.rejected.isEmpty());
+            letZombieFinish.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !zombieEvents.rejected.isEmpty());
 
-        assertThat(zombieEvents.rejected).singleElement().satisfies(r -> {
-            assertThat(r.jobId()).isEqualTo(job.id());
-            assertThat(r.attempt()).isEqualTo(1);
-            assertThat(r.workerId()).isEqualTo("zombie");
-        });
-        assertThat(zombieEvents.finished).noneMatch(f -> f.jobId() == job.id());
-        Job after = heir.client().get(job.id()).orElseThrow();
-        assertThat(after.state()).isEqualTo(JobState.COMPLETED);
-        assertThat(after.attempt()).isEqualTo(2);
-        assertThat(after.result()).contains("heir");
-        assertThat(after.errors()).singleElement().satisfies(e -> assertThat(e.error()).contains("lease expired"));
+            assertThat(zombieEvents.rejected).singleElement().satisfies(r -> {
+                assertThat(r.jobId()).isEqualTo(job.id());
+                assertThat(r.attempt()).isEqualTo(1);
+                assertThat(r.workerId()).isEqualTo("zombie");
+            });
+            assertThat(zombieEvents.finished).noneMatch(f -> f.jobId() == job.id());
+            Job after = heir.client().get(job.id()).orElseThrow();
+            assertThat(after.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(after.attempt()).isEqualTo(2);
+            assertThat(after.result()).contains("heir");
+            assertThat(after.errors()).singleElement().satisfies(e -> assertThat(e.error()).contains("lease expired"));
+    
+        } finally {
+            letZombieFinish.countDown();
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -58,6 +58,10 @@ final class Database implements AutoCloseable {
         return gantry.client();
     }
 
+    dev.gantry.stats.StatsReader stats() {
+        return gantry.stats();
+    }
+
     dev.gantry.client.QueueClient queues() {
         return gantry.queues();
     }

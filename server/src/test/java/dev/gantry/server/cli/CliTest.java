@@ -25,7 +25,7 @@ class CliTest {
                 List.of("workers", "list"), List.of("workers", "stop", "w"), List.of("workers", "pause", "--all", "--queue", "q"),
                 List.of("workers", "config", "w", "--concurrency", "q=1"), List.of("logs"), List.of("logs", "--follow"),
                 List.of("queues", "list"), List.of("queues", "pause", "q"), List.of("queues", "resume", "q"),
-                List.of("tokens", "list"), List.of("tokens", "create", "t", "--role", "viewer"), List.of("tokens", "revoke", "t"));
+                List.of("stats"), List.of("tokens", "list"), List.of("tokens", "create", "t", "--role", "viewer"), List.of("tokens", "revoke", "t"));
     }
 
     /** Every command path, from the root down. */
@@ -74,8 +74,8 @@ class CliTest {
         int code = cli.run(command.toArray(String[]::new));
 
         assertThat(code).isEqualTo(1);
-        String prefix = "gantry " + String.join(" ", command.subList(0, command.getFirst().equals("enqueue")
-                || command.getFirst().equals("logs") ? 1 : 2));
+        String prefix = "gantry " + String.join(" ", command.subList(0, List.of("enqueue", "logs", "stats")
+                .contains(command.getFirst()) ? 1 : 2));
         assertThat(cli.err().lines()).singleElement().asString()
                 .startsWith(prefix + ": --database-url: cannot connect to jdbc:postgresql://127.0.0.1:1/app")
                 .doesNotContain("s3cret");

@@ -72,4 +72,23 @@ class QueuesAndTokensCommandTest {
             assertThat(c.isValid(2)).isTrue();
         }
     }
+
+    @Test
+    void statsCountJobsPerQueueAndState(TestDatabase db) {
+        db.reset();
+        db.execute("SELECT gantry.declare_kind('stats.kind')");
+        db.execute("SELECT gantry.enqueue('stats.kind', '{}'::jsonb, queue => 'alpha')");
+        db.execute("SELECT gantry.enqueue('stats.kind', '{}'::jsonb, queue => 'alpha')");
+        db.execute("SELECT gantry.enqueue('stats.kind', '{}'::jsonb, queue => 'beta', run_at => now() + interval '1 hour')");
+        Cli cli = new Cli(db);
+
+        assertThat(cli.run("stats")).isZero();
+        assertThat(cli.out()).contains("alpha").contains("beta").contains("(all)").contains("1m").contains("24h");
+
+        assertThat(cli.run("stats", "--json")).isZero();
+        JsonNode stats = JsonOutput.tree(cli.out());
+        assertThat(stats.path("totals").path("available").asLong()).isEqualTo(2);
+        assertThat(stats.path("totals").path("scheduled").asLong()).isEqualTo(1);
+        assertThat(stats.path("windows")).hasSize(4);
+    }
 }
