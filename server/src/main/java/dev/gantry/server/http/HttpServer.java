@@ -1,6 +1,7 @@
 package dev.gantry.server.http;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -59,6 +60,18 @@ public final class HttpServer implements AutoCloseable {
                 // The dashboard's files hold no data (it calls the API with the user's token), and
                 // without a role the authenticator refuses them.
                 s.roles = Set.of(Role.OPEN);
+                // Revalidated on every load (ETag), so a new server version is picked up at once.
+                s.headers = Map.of("Cache-Control", "no-cache");
+                s.precompressMaxSize = 1024 * 1024;
+            });
+            // Front-end libraries as WebJars: a version is in the path, so a browser may keep them.
+            config.staticFiles.add(s -> {
+                s.hostedPath = "/webjars";
+                s.directory = "META-INF/resources/webjars";
+                s.location = Location.CLASSPATH;
+                s.roles = Set.of(Role.OPEN);
+                s.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+                s.precompressMaxSize = 1024 * 1024;
             });
             config.routes.beforeMatched(auth::check);
             ErrorMapper.register(config.routes);
