@@ -40,12 +40,14 @@ export class Page {
     this.disposers = [];
   }
 
-  /** Marks the page interactive with its first data (once per page load). */
+  /**
+   * Says the page shows the data of its latest load: data-ready on <html> (tests wait for it)
+   * and, the first time, the performance mark gantry:ready:<name> (the benchmark reads it).
+   */
   ready(name) {
-    if (this.isReady) return;
-    this.isReady = true;
     // After the render that shows the data.
     requestAnimationFrame(() => {
+      if (this.disposed) return;
       if (performance.getEntriesByName(`gantry:ready:${name}`).length === 0) {
         performance.mark(`gantry:ready:${name}`);
       }
