@@ -198,7 +198,7 @@ public final class Browser implements AutoCloseable {
             } catch (WebDriverException w) {
                 ready = "unreadable: " + w.getMessage().lines().findFirst().orElse("");
             }
-            throw new AssertionError("page '" + page + "' not ready within " + timeout + " at " + driver.getCurrentUrl()
+            throw new AssertionError("page '" + page + "' not ready within " + timeout.toMillis() + " ms at " + driver.getCurrentUrl()
                     + " (data-ready is " + ready + "); console errors: " + severeConsoleMessages(), e);
         }
         return this;
