@@ -1,27 +1,21 @@
 package dev.gantry.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The API on the big table, as a client sees it: a real {@code gantry server --no-worker} process
- * on the bench database (already loaded by {@link StatsBench}), and the time of whole HTTP
+ * ({@link ServerProcess}) on the bench database (already loaded by {@link StatsBench}), and the time of whole HTTP
  * requests to {@code /api/stats} and the first page of {@code /api/jobs}, the first request to
  * a freshly started server (cold) apart from the rest.
  */
 final class ApiBench {
-    private static final String TOKEN = "gty_bench-admin-token-0123456789abcdef";
-
     private final BenchDatabase db;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -30,21 +24,8 @@ final class ApiBench {
     }
 
     List<Result> run(int jobs, int samples) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", db.options.serverJar(), "server", "--no-worker");
-        pb.environment().keySet().removeIf(k -> k.startsWith("GANTRY_") || k.startsWith("LOG_"));
-        pb.environment().putAll(Map.of("DATABASE_URL", db.options.databaseUrl(), "GANTRY_SCHEMA", db.schema,
-                "GANTRY_HTTP_PORT", Integer.toString(port), "GANTRY_HTTP_HOST", "127.0.0.1", "GANTRY_ADMIN_TOKEN", TOKEN,
-                "LOG_FORMAT", "json"));
-        Path out = Files.createTempFile("gantry-bench-server-", ".log");
-        Process server = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            awaitUp(server, base, out);
+        try (ServerProcess server = ServerProcess.start(db)) {
+            String base = server.base;
             List<Result> results = new ArrayList<>();
             // Cold: the first requests to a server that just started (the stats counts are being taken).
             results.add(once("api_stats_cold", base + "/api/stats", jobs));
@@ -55,28 +36,11 @@ final class ApiBench {
             results.add(time("api_jobs_first_page_queue_kind", base + "/api/jobs?limit=50&queue=low&kind=low.audit", jobs, samples));
             results.add(time("api_queues", base + "/api/queues", jobs, samples));
             return results;
-        } finally {
-            server.destroy();
-            server.waitFor();
-        }
-    }
-
-    private void awaitUp(Process server, String base, Path out) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            if (!server.isAlive()) throw new IllegalStateException("gantry server exited; its output is in " + out);
-            try {
-                if (get(base + "/health") == 200) return;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) throw new IllegalStateException("gantry server did not start; see " + out);
-            Thread.sleep(100);
         }
     }
 
     private int get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + ServerProcess.TOKEN)
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
         return r.statusCode();

@@ -7,8 +7,9 @@ import java.util.List;
 import dev.gantry.config.ConfigException;
 
 /**
- * {@code bench/run}: Gantry's workloads W0 to W3 and the reads at scale (stats) against a real PostgreSQL. Prints progress on
- * stderr, then a table and one JSON object per result on stdout.
+ * {@code bench/run}: Gantry's workloads W0 to W3, the reads at scale (stats) and the dashboard's cold page
+ * loads against a real PostgreSQL. Prints progress on stderr, then a table and one JSON object per
+ * result on stdout.
  */
 public final class Bench {
     private Bench() {
@@ -86,6 +87,15 @@ public final class Bench {
         if (o.runs("stats")) {
             results.addAll(new StatsBench(db).run(o.statsJobs(), quick ? 20 : 50));
             results.addAll(new ApiBench(db).run(o.statsJobs(), quick ? 20 : 50));
+        }
+        if (o.runs("dashboard")) {
+            try {
+                results.addAll(new DashboardBench(db).run(o.statsJobs(), quick ? 3 : 5, !o.runs("stats")));
+            } catch (RuntimeException e) {
+                // In a full run a missing Chromium (or dashboard) must not cost the other results.
+                if (o.chosen()) throw e;
+                Progress.line("dashboard: skipped: " + e.getMessage());
+            }
         }
     }
 }

@@ -9,15 +9,19 @@ import dev.gantry.config.DatabaseUrl;
 
 /**
  * What to run and how big: {@code --quick} shrinks every workload so the whole run takes under
- * three minutes; {@code --only w2,w3_listen} picks workloads. The database comes from
- * {@code DATABASE_URL} (default: the local PostgreSQL); all work happens in a scratch schema.
+ * three minutes; {@code --only w2,w3_listen} picks workloads ({@code chosen}: the user named them).
+ * The database comes from {@code DATABASE_URL} (default: the local PostgreSQL); all work happens
+ * in a scratch schema.
  */
-record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boolean quick, Set<String> only, String serverJar) {
-    static final List<String> WORKLOADS = List.of("w0", "w1_single", "w1_bulk", "w2", "w3_listen", "w3_poll", "stats");
+record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boolean quick, Set<String> only,
+                    boolean chosen, String serverJar) {
+    static final List<String> WORKLOADS = List.of("w0", "w1_single", "w1_bulk", "w2", "w3_listen", "w3_poll", "stats",
+            "dashboard");
     static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
     static BenchOptions parse(String[] args, String env, String serverJar) {
         boolean quick = false;
+        boolean chosen = false;
         Set<String> only = new LinkedHashSet<>(WORKLOADS);
         String schema = "gantry_bench";
         for (int i = 0; i < args.length; i++) {
@@ -26,6 +30,7 @@ record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boo
                 case "--only" -> {
                     if (i + 1 >= args.length) throw new ConfigException("--only", "needs a list such as w2,w3_listen");
                     only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                    chosen = true;
                     for (String w : only) {
                         if (!WORKLOADS.contains(w)) {
                             throw new ConfigException("--only", "unknown workload '" + w + "', expected some of " + WORKLOADS);
@@ -43,7 +48,7 @@ record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boo
             throw new ConfigException("gantry.jar", "server jar not found at " + serverJar + "; run bench/run, which builds it");
         }
         String text = env == null || env.isBlank() ? DEFAULT_URL : env;
-        return new BenchOptions(text, DatabaseUrl.parse("DATABASE_URL", text), schema, quick, only, serverJar);
+        return new BenchOptions(text, DatabaseUrl.parse("DATABASE_URL", text), schema, quick, only, chosen, serverJar);
     }
 
     boolean runs(String workload) {
