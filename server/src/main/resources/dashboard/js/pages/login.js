@@ -9,6 +9,7 @@ export class LoginPage extends Page {
   title = "Log in";
 
   start() {
+    this.ready("login");
     this.error = session.expiredReason ? `You were logged out: ${session.expiredReason}` : null;
     this.busy = false;
   }

@@ -162,7 +162,12 @@ public final class Browser implements AutoCloseable {
         } catch (WebDriverException e) {
             // no document yet (about:blank, a crashed tab): nothing to clear
         }
-        driver.get(url);
+        if (url.equals(driver.getCurrentUrl())) {
+            // The same address, hash included, is no navigation at all: load it again.
+            driver.navigate().refresh();
+        } else {
+            driver.get(url);
+        }
         return this;
     }
 
