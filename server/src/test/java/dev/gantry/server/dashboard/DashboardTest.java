@@ -198,6 +198,19 @@ class DashboardTest {
         await().atMost(WAIT).until(() -> text("[data-result='retry']").contains("available again"));
         await().atMost(WAIT).until(() -> text(".page-head .badge").equals("completed"));
         assertThat(text(".timeline")).contains("Attempt 1 failed").contains("Attempt 2 started").contains("Completed");
+
+        // Bulk retry of what the filter matches: two more discarded jobs, one click.
+        List<Long> more = List.of(enqueue("{\"kind\":\"demo.fail\",\"args\":{\"times\":1},\"max_attempts\":1}"),
+                enqueue("{\"kind\":\"demo.fail\",\"args\":{\"times\":1},\"max_attempts\":1}"));
+        await().atMost(WAIT).until(() -> more.stream().allMatch(id -> state(id).equals("discarded")));
+        browser.open(base + "/#/jobs?state=discarded&kind=demo.fail");
+        browser.waitReady("jobs", WAIT);
+        await().atMost(WAIT).until(() -> driver().findElements(By.cssSelector("tr[data-job]")).size() == 2);
+        click("button[data-action='bulk:retry']");
+        assertThat(driver().switchTo().alert().getText()).contains("discarded").contains("demo.fail");
+        driver().switchTo().alert().accept();
+        await().atMost(WAIT).until(() -> text("[data-result='bulk:retry']").contains("Retried 2 jobs"));
+        await().atMost(WAIT).until(() -> more.stream().allMatch(id -> state(id).equals("completed")));
     }
 
     @Test
@@ -259,8 +272,8 @@ class DashboardTest {
                 browser.waitReady(page, WAIT);
                 Object overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
                 assertThat(((Number) overflow).intValue()).as("sideways scroll on " + page + " at phone width").isLessThanOrEqualTo(0);
+                shot("phone-" + page);
             }
-            shot("phone-overview-logs");
         } finally {
             browser.resize(Browser.Size.DESKTOP);
         }
