@@ -68,11 +68,11 @@ export class Actions {
   }
 
   /** A button for `key`; `busy` is the label while running ("Stopping…"). */
-  button(key, label, fn, { busy, disabled = false, confirm, kind = "", title, describedBy } = {}) {
+  button(key, label, fn, { busy, disabled = false, confirm, kind = "", title } = {}) {
     const running = this.running.has(key);
     return html`<button type="button" class="${kind}" data-action=${key}
         ?disabled=${disabled || running} aria-busy=${running ? "true" : "false"}
-        title=${title || nothing} aria-describedby=${describedBy || nothing}
+        title=${title || nothing}
         @click=${() => this.run(key, fn, { confirm })}>
       ${running ? html`<span class="spinner" aria-hidden="true"></span>${busy || label + "…"}` : label}
     </button>`;
@@ -92,17 +92,6 @@ export class Actions {
     this.results.delete(key);
     this.page.invalidate();
   }
-}
-
-/** Seconds as an age: "3 s", "4 min 2 s". */
-export function ageSeconds(seconds) {
-  if (seconds === null || seconds === undefined) return "–";
-  const ms = seconds * 1000;
-  if (ms < 1000) return "under 1 s";
-  const s = Math.floor(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 /** "updated 12:01:05" with a warning look when older than `staleAfterMs`. */

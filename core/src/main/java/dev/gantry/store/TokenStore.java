@@ -48,16 +48,21 @@ public final class TokenStore {
         touch = NamedSql.parse(TokenSql.TOUCH, schema.value());
     }
 
-    /** Stores a new token; a name already held by a live token or a bad name or role is rejected. */
-    public ApiToken create(String name, String role, byte[] sha256, String prefix, String createdBy, Instant expiresAt) {
+    private Map<String, Object> tokenParams(String name, String role, byte[] sha256, String prefix, String createdBy) {
         Map<String, Object> p = new HashMap<>();
         p.put("name", name);
         p.put("role", role);
         p.put("sha256", sha256);
         p.put("prefix", prefix);
         p.put("created_by", createdBy);
-        p.put("expires_at", expiresAt);
         p.put("now", time.nowForSql());
+        return p;
+    }
+
+    /** Stores a new token; a name already held by a live token or a bad name or role is rejected. */
+    public ApiToken create(String name, String role, byte[] sha256, String prefix, String createdBy, Instant expiresAt) {
+        Map<String, Object> p = tokenParams(name, role, sha256, prefix, createdBy);
+        p.put("expires_at", expiresAt);
         return db.withConnection("create API token", conn -> {
             try (PreparedStatement ps = insert.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -125,13 +130,7 @@ public final class TokenStore {
      * different one of that name; true when it wrote a new row.
      */
     public boolean replaceByName(String name, String role, byte[] sha256, String prefix, String createdBy) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("name", name);
-        p.put("role", role);
-        p.put("sha256", sha256);
-        p.put("prefix", prefix);
-        p.put("created_by", createdBy);
-        p.put("now", time.nowForSql());
+        Map<String, Object> p = tokenParams(name, role, sha256, prefix, createdBy);
         return db.inTransaction("store bootstrap API token", conn -> {
             try (PreparedStatement ps = revokeOtherByName.prepare(conn, p)) {
                 ps.executeUpdate();

@@ -7,7 +7,7 @@ import { Page, Resource } from "../page.js";
 import { get } from "../api.js";
 import { events } from "../live.js";
 import { Chart } from "../charts.js";
-import { JOB_STATES, stateBadge, ageSeconds, freshness } from "../components.js";
+import { JOB_STATES, stateBadge, freshness } from "../components.js";
 import { count, rate, percent, duration, learnServerTime } from "../format.js";
 
 const REFRESH_MS = 5000;
@@ -104,7 +104,7 @@ export class OverviewPage extends Page {
         ${tile("Failure rate (1 h)", percent(failureRate1h), `${count(w["1h"]?.discarded)} discarded, ${count(w["1h"]?.failed)} failed attempts`,
           failureRate1h > 0.05 ? "bad" : "")}
         ${tile("Pickup latency p95 (5 min)", duration(w["5m"]?.pickup_latency_p95_ms), `average ${duration(w["5m"]?.pickup_latency_avg_ms)}`)}
-        ${tile("Oldest available job", s.oldest_available_age_seconds === null ? "none waiting" : ageSeconds(s.oldest_available_age_seconds),
+        ${tile("Oldest available job", s.oldest_available_age_seconds === null ? "none waiting" : duration(s.oldest_available_age_seconds * 1000),
           `${count(s.totals.available)} available now`, s.oldest_available_age_seconds > 60 ? "warn" : "")}
         ${tile("Running now", count(s.totals.running), `${count(s.totals.retryable)} waiting to retry`)}
         ${tile("Workers", workers === null ? "…" : html`<span class="ok-text">${alive} alive</span>${dead ? html` · <span class="bad-text">${dead} dead</span>` : nothing}`,
@@ -141,13 +141,13 @@ export class OverviewPage extends Page {
                     <th scope="row"><a href="#/jobs?queue=${encodeURIComponent(q.queue)}">${q.queue}</a></th>
                     ${JOB_STATES.map((st) => html`<td class="num">${q.counts[st] === 0 ? html`<span class="zero">0</span>`
                       : html`<a href="#/jobs?queue=${encodeURIComponent(q.queue)}&state=${st}" aria-label="${count(q.counts[st])} ${st} jobs in ${q.queue}">${count(q.counts[st])}</a>`}</td>`)}
-                    <td class="num">${q.oldest_available_age_seconds === null ? "–" : ageSeconds(q.oldest_available_age_seconds)}</td>
+                    <td class="num">${q.oldest_available_age_seconds === null ? "–" : duration(q.oldest_available_age_seconds * 1000)}</td>
                     <td class="num">${rate(q5?.throughput_per_second)}/s</td>
                   </tr>`;
                 })}
               </tbody>
               <tfoot><tr><th scope="row">All</th>${JOB_STATES.map((st) => html`<td class="num">${count(s.totals[st])}</td>`)}
-                <td class="num">${s.oldest_available_age_seconds === null ? "–" : ageSeconds(s.oldest_available_age_seconds)}</td>
+                <td class="num">${s.oldest_available_age_seconds === null ? "–" : duration(s.oldest_available_age_seconds * 1000)}</td>
                 <td class="num">${rate(w["5m"]?.throughput_per_second)}/s</td></tr></tfoot>
             </table></div>`}
         <p class="help">Counts as of ${new Date(s.counts_as_of).toLocaleTimeString(undefined, { hour12: false })} (a large table is counted at most every few seconds; see docs/stats.md).</p>

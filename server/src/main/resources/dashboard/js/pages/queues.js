@@ -7,8 +7,8 @@ import { Page, Resource } from "../page.js";
 import { get, post } from "../api.js";
 import { events } from "../live.js";
 import { session } from "../session.js";
-import { Actions, JOB_STATES, stateBadge, ageSeconds, freshness } from "../components.js";
-import { count, relative, timestamp } from "../format.js";
+import { Actions, JOB_STATES, stateBadge, freshness } from "../components.js";
+import { count, duration, relative, timestamp } from "../format.js";
 import { sendCommand } from "./workers.js";
 
 const REFRESH_MS = 5000;
@@ -71,7 +71,7 @@ export class QueuesPage extends Page {
         <ul class="state-counts" aria-label="Jobs in ${q.name} by state">
           ${JOB_STATES.map((st) => html`<li><a href="#/jobs?queue=${encodeURIComponent(q.name)}&state=${st}">${stateBadge(st)} <span class="num">${count(q.counts[st])}</span></a></li>`)}
         </ul>
-        <p class="help">Oldest available: ${q.oldest_available_age_seconds === null ? "none waiting" : ageSeconds(q.oldest_available_age_seconds)}</p>
+        <p class="help">Oldest available: ${q.oldest_available_age_seconds === null ? "none waiting" : duration(q.oldest_available_age_seconds * 1000)}</p>
         ${operator ? html`<div class="controls">
             ${q.paused
               ? this.actions.button(`${q.name}:resume`, "Resume", () => this.pause(q.name, false), { busy: "Resuming…", kind: "primary" })

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import dev.gantry.server.cli.output.JsonOutput;
 import dev.gantry.server.cli.output.RelativeTime;
 import dev.gantry.server.cli.output.Table;
+import dev.gantry.client.QueueClient;
 import dev.gantry.store.QueueSummary;
 
 /** {@code gantry queues list|pause|resume}: queues and their pause for all workers (docs/control-plane.md). */
@@ -71,11 +72,9 @@ public final class QueuesCommand implements Runnable {
         }
     }
 
-    /** {@code gantry queues pause NAME}. */
-    @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = "Pause a queue for every worker: running jobs finish, nothing more is claimed from it.")
-    public static final class Pause implements Callable<Integer> {
-        @Parameters(paramLabel = "QUEUE", description = "The queue (it need not exist yet).")
+    /** Pause and resume: one queue, printed as it is afterwards. */
+    abstract static class Change implements Callable<Integer> {
+        @Parameters(paramLabel = "QUEUE", description = "The queue (it need not have jobs yet).")
         String queue;
 
         @Option(names = "--json", description = "Print the queue as JSON.")
@@ -87,37 +86,34 @@ public final class QueuesCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        abstract QueueSummary apply(QueueClient queues);
+
         @Override
         public Integer call() {
             try (Database database = db.open()) {
-                print(spec.commandLine().getOut(), java.util.List.of(database.queues().pause(queue, "cli")), json);
+                print(spec.commandLine().getOut(), java.util.List.of(apply(database.queues())), json);
             }
             return 0;
+        }
+    }
+
+    /** {@code gantry queues pause NAME}. */
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause a queue for every worker: running jobs finish, nothing more is claimed from it.")
+    public static final class Pause extends Change {
+        @Override
+        QueueSummary apply(QueueClient queues) {
+            return queues.pause(queue, "cli");
         }
     }
 
     /** {@code gantry queues resume NAME}. */
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Resume a queue paused for every worker (a worker's own pause stays).")
-    public static final class Resume implements Callable<Integer> {
-        @Parameters(paramLabel = "QUEUE", description = "The queue.")
-        String queue;
-
-        @Option(names = "--json", description = "Print the queue as JSON.")
-        boolean json;
-
-        @Mixin
-        DatabaseOptions db = new DatabaseOptions();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    public static final class Resume extends Change {
         @Override
-        public Integer call() {
-            try (Database database = db.open()) {
-                print(spec.commandLine().getOut(), java.util.List.of(database.queues().resume(queue)), json);
-            }
-            return 0;
+        QueueSummary apply(QueueClient queues) {
+            return queues.resume(queue);
         }
     }
 }

@@ -50,8 +50,10 @@ abstract class WorkerControlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The command's name in gantry.worker_commands. */
-    abstract String command();
+    /** The command's name in gantry.worker_commands: the subcommand's own, unless a subclass says otherwise. */
+    String command() {
+        return spec.name();
+    }
 
     /** Its payload; empty unless the command takes one. */
     ObjectNode payload() {
@@ -124,19 +126,11 @@ abstract class WorkerControlCommand implements Callable<Integer> {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Resume fetching jobs.")
     static final class Start extends WorkerControlCommand {
-        @Override
-        String command() {
-            return "start";
-        }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop fetching jobs; running jobs finish. The process stays up (status stopped).")
     static final class Stop extends WorkerControlCommand {
-        @Override
-        String command() {
-            return "stop";
-        }
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
@@ -144,19 +138,11 @@ abstract class WorkerControlCommand implements Callable<Integer> {
                     "Stops fetching, waits for running jobs, goes back to the configuration the process started",
                     "with (concurrency, poll interval, queue pauses, log level) and starts again."})
     static final class Restart extends WorkerControlCommand {
-        @Override
-        String command() {
-            return "restart";
-        }
     }
 
     @Command(name = "shutdown", mixinStandardHelpOptions = true,
             description = "Acknowledge, then exit the worker process gracefully (running jobs finish or are released).")
     static final class Shutdown extends WorkerControlCommand {
-        @Override
-        String command() {
-            return "shutdown";
-        }
     }
 
     /** Pause and resume name a queue. */

@@ -3,7 +3,6 @@ package dev.gantry.server.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.gantry.Gantry;
 import dev.gantry.config.WorkerConfig;
+import dev.gantry.server.testing.GantryJvm;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.RecordingListener;
 import dev.gantry.testing.TestDatabase;
@@ -68,12 +68,6 @@ class WorkerProcessTest {
         return db.queryLong("SELECT gantry.enqueue(?, ?::jsonb)", kind, args);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void badEnvironmentStopsWithOneLinePerProblemAndWritesNothing(TestDatabase db) throws Exception {
         Map<String, String> env = env(db, "bad worker id!");
@@ -84,7 +78,7 @@ class WorkerProcessTest {
         env.put("GANTRY_HTTP_PORT", "99999");
         env.put("LOG_FORMAT", "xml");
         env.put("DATABASE_URL", "postgres://app:hunter22@:5432/");
-        try (WorkerJvm w = WorkerJvm.start(env)) {
+        try (GantryJvm w = GantryJvm.start(env, "worker")) {
             assertThat(w.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             assertThat(w.process.exitValue()).isEqualTo(1);
@@ -104,7 +98,7 @@ class WorkerProcessTest {
 
     @Test
     void stopStartRestartAreAcknowledgedWithinASecondWithListen(TestDatabase db) throws Exception {
-        try (WorkerJvm w = WorkerJvm.start(env(db, "remote"))) {
+        try (GantryJvm w = GantryJvm.start(env(db, "remote"), "worker")) {
             awaitRegistered(db, "remote");
 
             assertThat(awaitAck(db, send(db, "remote", "stop", "{}"))).isLessThan(1000);
@@ -127,7 +121,7 @@ class WorkerProcessTest {
         Map<String, String> env = env(db, "polling");
         env.put("GANTRY_LISTEN", "false");
         env.put("GANTRY_POLL_INTERVAL_MS", "600");
-        try (WorkerJvm w = WorkerJvm.start(env)) {
+        try (GantryJvm w = GantryJvm.start(env, "worker")) {
             awaitRegistered(db, "polling");
 
             for (String command : new String[] {"stop", "start", "restart"}) {
@@ -138,7 +132,7 @@ class WorkerProcessTest {
 
     @Test
     void shutdownCommandExitsGracefully(TestDatabase db) throws Exception {
-        try (WorkerJvm w = WorkerJvm.start(env(db, "leaving"))) {
+        try (GantryJvm w = GantryJvm.start(env(db, "leaving"), "worker")) {
             awaitRegistered(db, "leaving");
 
             awaitAck(db, send(db, "leaving", "shutdown", "{}"));
@@ -154,7 +148,7 @@ class WorkerProcessTest {
         Map<String, String> env = env(db, "doomed");
         env.put("GANTRY_LEASE_MS", "3000");
         long[] jobs = new long[3];
-        try (WorkerJvm w = WorkerJvm.start(env)) {
+        try (GantryJvm w = GantryJvm.start(env, "worker")) {
             awaitRegistered(db, "doomed");
             for (int i = 0; i < jobs.length; i++) jobs[i] = enqueue(db, "demo.sleep", "{\"ms\": 600000}");
             await().atMost(Duration.ofSeconds(20)).until(() ->
@@ -183,9 +177,9 @@ class WorkerProcessTest {
     void logFloodLosesNoJobKeepsTheBufferBoundedAndCountsDrops(TestDatabase db) throws Exception {
         Map<String, String> env = env(db, "chatty");
         env.put("GANTRY_LOG_BUFFER_SIZE", "2000");
-        env.put("GANTRY_HTTP_PORT", Integer.toString(freePort()));
+        env.put("GANTRY_HTTP_PORT", Integer.toString(GantryJvm.freePort()));
         env.put("LOG_LEVEL", "WARN");   // keep the console quiet; shipping sees WARN lines only
-        try (WorkerJvm w = WorkerJvm.start(env)) {
+        try (GantryJvm w = GantryJvm.start(env, "worker")) {
             awaitRegistered(db, "chatty");
             long marker = enqueue(db, "demo.log", "{\"lines\": [\"marker line\"], \"level\": \"WARN\"}");
             within(w, Duration.ofSeconds(10), () ->
@@ -215,10 +209,10 @@ class WorkerProcessTest {
         try (TcpProxy proxy = new TcpProxy("127.0.0.1", Integer.parseInt(db.url().replaceAll(".*:(\\d+)/.*", "$1")))) {
             Map<String, String> env = env(db, "fragile");
             env.put("DATABASE_URL", db.url().replaceAll(":(\\d+)/", ":" + proxy.port() + "/"));
-            env.put("GANTRY_HTTP_PORT", Integer.toString(freePort()));
+            env.put("GANTRY_HTTP_PORT", Integer.toString(GantryJvm.freePort()));
             env.put("GANTRY_POLL_INTERVAL_MS", "200");
             String health = "http://127.0.0.1:" + env.get("GANTRY_HTTP_PORT") + "/health";
-            try (WorkerJvm w = WorkerJvm.start(env)) {
+            try (GantryJvm w = GantryJvm.start(env, "worker")) {
                 awaitRegistered(db, "fragile");
                 within(w, Duration.ofSeconds(10), () -> status(health) == 200);
 
@@ -235,7 +229,7 @@ class WorkerProcessTest {
     }
 
     /** Awaits the condition; on timeout the failure carries the worker's last output. */
-    private static void within(WorkerJvm w, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
+    private static void within(GantryJvm w, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
         try {
             await().atMost(timeout).until(condition);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
