@@ -1,9 +1,15 @@
 package dev.gantry;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -14,44 +20,57 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.gantry.backend.CachedStatsReader;
+import dev.gantry.backend.DatabaseChangeFeed;
+import dev.gantry.backend.NotificationHub;
+import dev.gantry.backend.StoreGantryClient;
+import dev.gantry.backend.StoreLogClient;
+import dev.gantry.backend.StoreQueueClient;
+import dev.gantry.backend.StoreTokenClient;
+import dev.gantry.backend.StoreWorkerClient;
+import dev.gantry.client.ChangeFeed;
 import dev.gantry.client.GantryClient;
+import dev.gantry.client.LogClient;
+import dev.gantry.client.LogRecord;
 import dev.gantry.client.QueueClient;
+import dev.gantry.client.TokenClient;
+import dev.gantry.client.WorkerClient;
+import dev.gantry.config.ControlHooks;
 import dev.gantry.config.DatabaseUrl;
+import dev.gantry.config.SchemaName;
 import dev.gantry.config.WorkerConfig;
-import dev.gantry.control.ControlHooks;
-import dev.gantry.control.ControlPlane;
-import dev.gantry.control.LogShipper;
-import dev.gantry.control.QueueMonitor;
-import dev.gantry.control.WorkerState;
 import dev.gantry.event.GantryListener;
+import dev.gantry.health.ComponentHealth;
+import dev.gantry.health.Health;
+import dev.gantry.health.WorkerStats;
 import dev.gantry.job.HandlerOptions;
 import dev.gantry.job.JobHandler;
-import dev.gantry.lifecycle.PeriodicLoop;
+import dev.gantry.lifecycle.GuardedListener;
+import dev.gantry.lifecycle.Supervisor;
 import dev.gantry.maintenance.JobRescuer;
 import dev.gantry.maintenance.JobStager;
-import dev.gantry.maintenance.StatsCompactor;
-import dev.gantry.notify.Notifier;
-import dev.gantry.notify.PollingNotifier;
-import dev.gantry.notify.PostgresNotifier;
+import dev.gantry.stats.StatsReader;
+import dev.gantry.store.CommandStore;
+import dev.gantry.store.DatabaseProbe;
 import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.KindStore;
-import dev.gantry.store.Migrator;
-import dev.gantry.store.CommandStore;
 import dev.gantry.store.LogStore;
+import dev.gantry.store.Migrator;
 import dev.gantry.store.QueueStore;
-import dev.gantry.store.WorkerStore;
-import dev.gantry.store.SchemaName;
+import dev.gantry.store.RescueResult;
 import dev.gantry.store.StatsStore;
-import dev.gantry.stats.StatsReader;
+import dev.gantry.store.TokenStore;
+import dev.gantry.store.WorkerStore;
 import dev.gantry.time.SystemTimeSource;
 import dev.gantry.time.TimeSource;
 import dev.gantry.worker.HandlerRegistry;
-import dev.gantry.worker.WorkerRuntime;
 
 /**
- * Gantry's entry point: a client to enqueue and manage jobs, and optionally a worker that runs
- * them. Only delegates.
+ * Gantry's entry point: clients to enqueue and manage jobs, queues, workers, logs, tokens and
+ * statistics, and optionally a worker that runs jobs. Only delegates; the public API is this
+ * class and the packages {@code client}, {@code job}, {@code config}, {@code event},
+ * {@code error}, {@code time}, {@code stats} and {@code health} (docs/library.md).
  *
  * <pre>{@code
  * try (Gantry gantry = Gantry.builder()
@@ -64,21 +83,31 @@ import dev.gantry.worker.WorkerRuntime;
  *     gantry.client().enqueue("email.send", new EmailArgs("a@b.c"));
  * }
  * }</pre>
+ *
+ * <p>{@link #start()} runs the worker's parts under a supervisor: they start in a fixed order,
+ * a start that fails stops what it had started and throws, and every long-lived loop restarts
+ * by itself after an error, reporting it on {@link #health()}. {@link #stop()} and
+ * {@link #close()} work after any partial start.
  */
 public final class Gantry implements AutoCloseable {
-    /** The statistics rollup is per minute; compacting it more often would find nothing new. */
-    private static final Duration STATS_UPKEEP_INTERVAL = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(Gantry.class);
+    private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final Db db;
     private final HikariDataSource ownedPool;
     private final SchemaName schema;
     private final JobStore jobStore;
     private final KindStore kindStore;
-    private final StatsStore statsStore;
-    private StatsReader statsReader;
-    private final GantryClient client;
     private final QueueStore queueStore;
+    private final StatsStore statsStore;
+    private final GantryClient client;
     private final QueueClient queues;
+    private final WorkerClient workers;
+    private final TokenClient tokens;
+    private final NotificationHub notifications;
+    private final LogClient logs;
+    private final DatabaseChangeFeed changes;
+    private final DatabaseProbe probe;
     private final ObjectMapper json;
     private final WorkerConfig workerConfig;
     private final GantryListener listener;
@@ -87,22 +116,21 @@ public final class Gantry implements AutoCloseable {
     private final ControlHooks controlHooks;
     private final int logBufferSize;
     private final String version;
-    private Notifier notifier;
-    private WorkerRuntime runtime;
-    private ControlPlane control;
-    private LogShipper logShipper;
-    private PeriodicLoop stageLoop;
-    private PeriodicLoop rescueLoop;
-    private PeriodicLoop monitorLoop;
-    private PeriodicLoop statsLoop;
-    private QueueMonitor queueMonitor;
+    private final Consumer<String> beforeStart;
+    /** Components that run without a worker (the API side's listener and change poller). */
+    private final Supervisor clientSide;
+    private CachedStatsReader statsReader;
+    private volatile Supervisor supervisor;
+    /** Read without the lock by shipLog and workerStats: they run inside logging, which stop() calls while holding it. */
+    private volatile WorkerAssembly worker;
+    private boolean closed;
 
     private Gantry(Builder b) {
         if (b.dataSource == null && b.databaseUrl == null) {
             throw new IllegalArgumentException("set dataSource or databaseUrl");
         }
         this.time = b.time;
-        this.listener = b.listener;
+        this.listener = GuardedListener.of(b.listener);
         this.json = b.json != null ? b.json : defaultObjectMapper();
         this.schema = new SchemaName(b.schema);
         this.workerConfig = b.worker;
@@ -115,14 +143,27 @@ public final class Gantry implements AutoCloseable {
         }
         jobStore = new JobStore(db, schema, time, b.worker != null && b.worker.synchronousCommit());
         kindStore = new KindStore(db, schema);
-        statsStore = new StatsStore(db, schema, time);
-        client = new GantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
         queueStore = new QueueStore(db, schema, time);
-        queues = new QueueClient(queueStore);
+        statsStore = new StatsStore(db, schema, time);
+        clientSide = new Supervisor(time, listener, name -> { });
+        client = new StoreGantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
+        queues = new StoreQueueClient(queueStore);
+        WorkerStore workerStore = new WorkerStore(db, schema, time);
+        CommandStore commandStore = new CommandStore(db, schema, time);
+        workers = new StoreWorkerClient(workerStore, commandStore);
+        tokens = new StoreTokenClient(new TokenStore(db, schema, time), time);
+        LogStore logStore = new LogStore(db, schema, time);
+        notifications = new NotificationHub(db.dataSource(), List.of(schema.jobEventsChannel(), logStore.channel()),
+                clientSide.component("api-listener"));
+        logs = new StoreLogClient(logStore, notifications);
+        changes = new DatabaseChangeFeed(workerStore, commandStore, notifications, schema.jobEventsChannel(),
+                clientSide.component("changes"));
+        probe = new DatabaseProbe(db.dataSource(), DATABASE_CHECK_TIMEOUT);
         handlers = new HandlerRegistry(json);
         controlHooks = b.controlHooks;
         logBufferSize = b.logBufferSize;
         version = b.version;
+        beforeStart = b.beforeStart;
     }
 
     public static Builder builder() {
@@ -141,11 +182,17 @@ public final class Gantry implements AutoCloseable {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    private static int defaultPoolSize(WorkerConfig worker) {
+    /** Connections a worker with this configuration uses at most: its claimers, and one for each other part. */
+    public static int workerConnections(WorkerConfig worker) {
         // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
-        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats compactor (10),
-        // plus headroom for enqueues and health checks, so no background task waits for another.
-        return worker == null ? 10 : WorkerRuntime.claimConnections(worker) + 10 + 4;
+        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats compactor (10).
+        return dev.gantry.worker.WorkerRuntime.claimConnections(worker) + 10;
+    }
+
+    private static int defaultPoolSize(WorkerConfig worker) {
+        // Plus headroom for enqueues, health checks and the client side's listener, so no
+        // background task waits for another.
+        return worker == null ? 10 : workerConnections(worker) + 4;
     }
 
     private static HikariDataSource pool(Builder b, int size) {
@@ -156,7 +203,11 @@ public final class Gantry implements AutoCloseable {
         if (parsed.user() != null) hc.setUsername(parsed.user());
         if (parsed.password() != null) hc.setPassword(parsed.password());
         hc.setMaximumPoolSize(size);
-        hc.setPoolName("gantry");
+        hc.setPoolName(b.poolName);
+        if (b.statementTimeout != null) {
+            // Set at connect, so no statement on this pool, whoever runs it, can hold it longer.
+            hc.addDataSourceProperty("options", "-c statement_timeout=" + b.statementTimeout.toMillis());
+        }
         if (b.metricRegistry != null) hc.setMetricRegistry(b.metricRegistry);
         // A worker starts even while the database is down and connects when it returns; a
         // one-shot command (migrate) wants to fail at once instead.
@@ -165,9 +216,18 @@ public final class Gantry implements AutoCloseable {
         return new HikariDataSource(hc);
     }
 
+    /** One migration applied by {@link #migrate()}; version "R" for a repeatable one. */
+    public record Migration(String version, String description) {
+    }
+
     /** Creates or upgrades the schema; returns the migrations applied now. */
-    public List<Migrator.Applied> migrate() {
-        return new Migrator(db, schema).migrate();
+    public List<Migration> migrate() {
+        return new Migrator(db, schema).migrate().stream().map(a -> new Migration(a.version(), a.description())).toList();
+    }
+
+    /** Fails with one clear line ({@link dev.gantry.error.GantryException}) when the schema is missing or too new for this code. */
+    public void checkSchema() {
+        new Migrator(db, schema).checkCompatible();
     }
 
     public GantryClient client() {
@@ -179,13 +239,33 @@ public final class Gantry implements AutoCloseable {
         return queues;
     }
 
+    /** The worker registry and remote commands. */
+    public WorkerClient workers() {
+        return workers;
+    }
+
+    /** The workers' shipped log lines, to query and to follow. */
+    public LogClient logs() {
+        return logs;
+    }
+
+    /** API tokens: create, revoke, authenticate. */
+    public TokenClient tokens() {
+        return tokens;
+    }
+
+    /** Live changes of jobs, workers and commands. */
+    public ChangeFeed changes() {
+        return changes;
+    }
+
     /**
      * Job statistics (counts, windows, per-minute series); one reader per Gantry, made on first
      * use, which starts counting the jobs in the background.
      */
     public synchronized StatsReader stats() {
         if (statsReader == null) {
-            statsReader = new StatsReader(statsStore, time);
+            statsReader = new CachedStatsReader(statsStore, time);
             statsReader.warmUp();
         }
         return statsReader;
@@ -205,96 +285,113 @@ public final class Gantry implements AutoCloseable {
         return this;
     }
 
-    /** Starts the worker: checks the schema, declares the registered kinds, registers the worker, starts fetching. */
+    /**
+     * Starts the worker: checks the schema, declares the registered kinds, then starts its parts
+     * in order (see {@link WorkerAssembly}). When a part fails to start, the parts already
+     * started are stopped in reverse and the error is thrown; the worker is then not running and
+     * {@code start()} may be called again.
+     */
     public synchronized void start() {
         if (workerConfig == null) throw new IllegalStateException("no worker configured: pass worker(WorkerConfig) to the builder");
-        if (runtime != null) return;
-        new Migrator(db, schema).checkCompatible();
+        if (closed) throw new IllegalStateException("this Gantry is closed");
+        if (worker != null) return;
+        checkSchema();
         kindStore.declare(handlers.kinds());
-        notifier = workerConfig.listen() ? new PostgresNotifier(db.dataSource()) : new PollingNotifier();
-        runtime = new WorkerRuntime(workerConfig, jobStore, queueStore, handlers, json, notifier, listener, time);
+        Supervisor s = new Supervisor(time, listener, beforeStart);
         ControlHooks hooks = controlHooks != null ? controlHooks
                 : ControlHooks.defaults(() -> Thread.ofPlatform().name("gantry-stop").start(this::stop));
-        LogStore logStore = new LogStore(db, schema, time);
-        logShipper = new LogShipper(logStore, workerConfig.workerId(), logBufferSize, Duration.ofMillis(200));
-        control = new ControlPlane(new WorkerStore(db, schema, time), new CommandStore(db, schema, time), logStore,
-                runtime, new WorkerState(time), hooks, json, notifier, schema, version);
-        logShipper.start();
-        runtime.start();
-        control.start();
-        notifier.start();
-        stageLoop = new PeriodicLoop("gantry-stager", workerConfig.stageInterval(), new JobStager(jobStore, listener)::runOnce);
-        rescueLoop = new PeriodicLoop("gantry-rescuer", workerConfig.rescueInterval(), new JobRescuer(jobStore, listener)::runOnce);
-        queueMonitor = new QueueMonitor(jobStore, workerConfig.monitorInterval());
-        monitorLoop = new PeriodicLoop("gantry-queue-monitor", workerConfig.monitorInterval(), queueMonitor::runOnce);
-        statsLoop = new PeriodicLoop("gantry-stats-compactor", STATS_UPKEEP_INTERVAL,
-                new StatsCompactor(statsStore, workerConfig.statsRetention())::runOnce);
-        stageLoop.start();
-        rescueLoop.start();
-        monitorLoop.start();
-        statsLoop.start();
-    }
-
-    /** The queue monitor of the running worker (its last counts feed gauges), or null before start. */
-    public synchronized QueueMonitor queueMonitor() {
-        return queueMonitor;
-    }
-
-    /** The running worker, or null before {@link #start()}. */
-    public synchronized WorkerRuntime worker() {
-        return runtime;
-    }
-
-    /**
-     * Where a logging backend hands this worker's log events for shipping to gantry.worker_logs
-     * (the server's Logback appender does); null before {@link #start()}.
-     */
-    public synchronized LogShipper logShipper() {
-        return logShipper;
-    }
-
-    /** The running worker's control plane, or null before {@link #start()}. */
-    public synchronized ControlPlane controlPlane() {
-        return control;
-    }
-
-    /** Runs the stager once now (tests, tools). */
-    public int stageDueJobs() {
-        return new JobStager(jobStore, listener).runOnce();
-    }
-
-    /** Runs the rescuer once now (tests, tools). */
-    public dev.gantry.store.RescueResult rescueExpiredJobs() {
-        return new JobRescuer(jobStore, listener).runOnce();
+        WorkerAssembly assembly = new WorkerAssembly(workerConfig, db, schema, jobStore, queueStore, statsStore, handlers,
+                json, listener, time, hooks, logBufferSize, version, s);
+        s.start();
+        supervisor = s;
+        worker = assembly;
+        log.atInfo().setMessage("worker started").addKeyValue("worker_id", workerConfig.workerId())
+                .addKeyValue("queues", dev.gantry.config.QueueConfig.format(workerConfig.queues()))
+                .addKeyValue("listen", workerConfig.listen()).log();
     }
 
     /**
      * Stops the worker gracefully: stop fetching, wait for running jobs up to the shutdown
      * timeout, release the rest; heartbeats go on meanwhile (status "stopping") so the worker is
-     * not taken for dead while it drains.
+     * not taken for dead while it drains. Safe to call at any time, repeatedly.
      */
     public synchronized void stop() {
-        if (runtime == null) return;
-        Duration timeout = workerConfig.shutdownTimeout();
-        control.state().stopping(true);
-        stageLoop.stop(timeout);
-        rescueLoop.stop(timeout);
-        monitorLoop.stop(timeout);
-        statsLoop.stop(timeout);
-        runtime.stop(timeout);
-        control.stop(timeout);
-        control.state().stopping(false);
-        control.state().stoppedForGood();
-        control.farewell();
-        notifier.stop(timeout);
-        logShipper.stop(timeout);
-        runtime = null;
-        control = null;
+        if (worker == null) return;
+        worker.control.state().stopping(true);
+        supervisor.stop(workerConfig.shutdownTimeout());
+        worker = null;
+        log.atInfo().setMessage("worker stopped").addKeyValue("worker_id", workerConfig.workerId()).log();
     }
 
+    /**
+     * Ships a log event of this process to {@code gantry.worker_logs} through the running worker's
+     * bounded buffer; never blocks. Dropped (and counted) while no worker runs.
+     */
+    public void shipLog(LogRecord record) {
+        WorkerAssembly w = worker;
+        if (w != null) w.logShipper.offer(record);
+    }
+
+    /** Counters of the running worker; empty while none runs. */
+    public Optional<WorkerStats> workerStats() {
+        WorkerAssembly w = worker;
+        return w == null ? Optional.empty() : Optional.of(w.stats());
+    }
+
+    /**
+     * Whether this process is healthy: the database answers within 2 s and every supervised
+     * component is up (or stopped on purpose). The reason names the first problem found.
+     */
+    public Health health() {
+        WorkerAssembly w = worker;
+        Supervisor s = supervisor;
+        List<ComponentHealth> components = new ArrayList<>();
+        if (s != null) components.addAll(s.health());
+        components.addAll(clientSide.health());
+        String reason = probe.problem();
+        if (reason == null) {
+            reason = components.stream().filter(c -> !c.state().healthy()).findFirst()
+                    .map(c -> c.name() + " is " + c.state().name().toLowerCase(java.util.Locale.ROOT)
+                            + (c.detail() == null ? "" : ": " + c.detail()))
+                    .orElse(null);
+        }
+        if (w == null) return new Health(reason == null, reason, components, null, 0, null);
+        long since = w.control.state().sinceLastHeartbeatNanos();
+        return new Health(reason == null, reason, components, w.config.workerId(), w.runtime.runningJobs(),
+                since == Long.MAX_VALUE ? null : Duration.ofNanos(since));
+    }
+
+    /** Runs the stager once now (tests, tools); returns how many jobs became available. */
+    public int stageDueJobs() {
+        return new JobStager(jobStore, listener).runOnce();
+    }
+
+    /** What the rescuer did: jobs made retryable, and jobs discarded as out of attempts. */
+    public record Rescued(int retried, int discarded) {
+    }
+
+    /** Runs the rescuer once now (tests, tools). */
+    public Rescued rescueExpiredJobs() {
+        RescueResult r = new JobRescuer(jobStore, listener).runOnce();
+        return new Rescued(r.retried(), r.discarded());
+    }
+
+    /** The running worker's parts, or null: for tests in this module (see GantryInternals). */
+    synchronized WorkerAssembly assembly() {
+        return worker;
+    }
+
+    /** Stops the worker, the client side's listener and poller, and closes the pool Gantry made. */
     @Override
     public void close() {
         stop();
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        changes.close();
+        notifications.close();
+        probe.close();
         if (ownedPool != null) ownedPool.close();
     }
 
@@ -303,6 +400,8 @@ public final class Gantry implements AutoCloseable {
         private DataSource dataSource;
         private DatabaseUrl databaseUrl;
         private int poolSize;
+        private String poolName = "gantry";
+        private Duration statementTimeout;
         private String schema = SchemaName.DEFAULT.value();
         private WorkerConfig worker;
         private ObjectMapper json;
@@ -312,9 +411,13 @@ public final class Gantry implements AutoCloseable {
         private boolean failFast;
         private ControlHooks controlHooks;
         private Object metricRegistry;
-        private int logBufferSize = LogShipper.DEFAULT_CAPACITY;
+        private int logBufferSize = dev.gantry.control.LogShipper.DEFAULT_CAPACITY;
+        private Consumer<String> beforeStart = step -> { };
         private String version = Gantry.class.getPackage().getImplementationVersion() == null ? "dev"
                 : Gantry.class.getPackage().getImplementationVersion();
+
+        private Builder() {
+        }
 
         /** Use this pool; Gantry does not close it. */
         public Builder dataSource(DataSource v) { dataSource = v; return this; }
@@ -322,7 +425,15 @@ public final class Gantry implements AutoCloseable {
         public Builder databaseUrl(String v) { databaseUrl = DatabaseUrl.parse("databaseUrl", v); return this; }
         /** An already parsed URL (the CLI validates it with the other settings). */
         public Builder databaseUrl(DatabaseUrl v) { databaseUrl = v; return this; }
+        /** Connections of the pool Gantry makes (default: what the worker needs, plus 4). */
         public Builder poolSize(int v) { poolSize = v; return this; }
+        /** Name of the pool Gantry makes, in its metrics and thread names (default "gantry"). */
+        public Builder poolName(String v) { poolName = v; return this; }
+        /**
+         * With databaseUrl: no statement on Gantry's pool may run longer (PostgreSQL cancels it).
+         * For pools that serve requests; a worker's own pool needs none.
+         */
+        public Builder statementTimeout(Duration v) { statementTimeout = v; return this; }
         public Builder schema(String v) { schema = v; return this; }
         public Builder worker(WorkerConfig v) { worker = v; return this; }
         public Builder objectMapper(ObjectMapper v) { json = v; return this; }
@@ -340,7 +451,13 @@ public final class Gantry implements AutoCloseable {
         /** The version shown in the worker registry. */
         public Builder version(String v) { version = v; return this; }
 
+        /** Called with each start step's name before it starts; a test throws here to fail that step. */
+        Builder beforeStart(Consumer<String> v) { beforeStart = v; return this; }
+
         public Gantry build() {
+            if (statementTimeout != null && (statementTimeout.isNegative() || statementTimeout.isZero())) {
+                throw new IllegalArgumentException("statementTimeout must be > 0");
+            }
             return new Gantry(this);
         }
     }

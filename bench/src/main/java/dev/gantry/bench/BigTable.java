@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
 
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 
 /**
  * Fills a migrated Gantry schema with a big, realistic job table and a week of statistics, fast

@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.gantry.backend.CachedStatsReader;
 import dev.gantry.client.GantryClient;
 import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobState;
-import dev.gantry.stats.StatsReader;
 import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.store.StatsStore;
 import dev.gantry.time.SystemTimeSource;
 
@@ -39,8 +39,8 @@ final class StatsBench {
         StatsStore store = new StatsStore(new Db(db.gantry.dataSource()), new SchemaName(db.schema), SystemTimeSource.INSTANCE);
         results.add(time("job_counts", jobs, 5, store::countJobs).with("load_s", loadSeconds));
         results.add(time("stats_snapshot_cold", jobs, 5,
-                () -> new StatsReader(store, SystemTimeSource.INSTANCE).snapshot()));
-        StatsReader warm = new StatsReader(store, SystemTimeSource.INSTANCE);
+                () -> new CachedStatsReader(store, SystemTimeSource.INSTANCE).snapshot()));
+        CachedStatsReader warm = new CachedStatsReader(store, SystemTimeSource.INSTANCE);
         warm.snapshot();
         results.add(time("stats_snapshot", jobs, samples, warm::snapshot));
 

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.store.WorkerStore;
 import dev.gantry.time.SystemTimeSource;
 

@@ -3,8 +3,6 @@ package dev.gantry.client;
 import java.util.List;
 
 import dev.gantry.error.InvalidInputException;
-import dev.gantry.store.QueueStore;
-import dev.gantry.store.QueueSummary;
 
 /**
  * Lists queues and pauses or resumes them for every worker. Thread-safe; get it from
@@ -21,26 +19,16 @@ import dev.gantry.store.QueueSummary;
  * one leaves the other. A name no job or worker uses yet may be paused (ahead of a deploy). A
  * bad name throws {@link InvalidInputException} (field {@code queue}) before anything is written.
  */
-public final class QueueClient {
-    private final QueueStore store;
-
-    public QueueClient(QueueStore store) {
-        this.store = store;
-    }
-
+public interface QueueClient {
     /**
      * Every known queue, by name: queues with jobs waiting, scheduled, retrying or running,
      * queues a live worker serves, and queues that were ever paused. Queues whose jobs have all
      * finished and that no worker serves are not listed.
      */
-    public List<QueueSummary> list() {
-        return store.list();
-    }
+    List<QueueSummary> list();
 
     /** One queue, known or not (an unknown one is not paused and has no workers). */
-    public QueueSummary get(String name) {
-        return store.get(JobRequestValidator.name("queue", name));
-    }
+    QueueSummary get(String name);
 
     /**
      * Pauses the queue for every worker and wakes them, and returns it. Idempotent: pausing a
@@ -48,14 +36,8 @@ public final class QueueClient {
      *
      * @param by who pauses (an API token's name, "cli", ...), shown to operators; may be null
      */
-    public QueueSummary pause(String name, String by) {
-        store.pause(JobRequestValidator.name("queue", name), by);
-        return store.get(name);
-    }
+    QueueSummary pause(String name, String by);
 
     /** Resumes the queue for every worker, and returns it; a queue that was not paused is left as it is. */
-    public QueueSummary resume(String name) {
-        store.resume(JobRequestValidator.name("queue", name));
-        return store.get(name);
-    }
+    QueueSummary resume(String name);
 }

@@ -1,6 +1,8 @@
 /**
- * The producer and operator side: {@link dev.gantry.client.GantryClient} enqueues (one, many, or
- * in the caller's transaction) and manages jobs; {@link dev.gantry.client.QueueClient} lists
- * queues and pauses them for every worker. Public API. Depends on job, store, config.
+ * Public API: the clients ({@link dev.gantry.client.GantryClient} for jobs,
+ * {@link dev.gantry.client.QueueClient}, {@link dev.gantry.client.WorkerClient},
+ * {@link dev.gantry.client.LogClient}, {@link dev.gantry.client.TokenClient},
+ * {@link dev.gantry.client.ChangeFeed}) as interfaces, and the values they take and return.
+ * Their implementations are internal. Depends on job, event and error only.
  */
 package dev.gantry.client;

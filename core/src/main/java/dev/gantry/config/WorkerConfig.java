@@ -24,6 +24,8 @@ import dev.gantry.job.RetryPolicy;
  * @param synchronousCommit true: claims and outcomes wait for the WAL flush; false (default):
  *                          they do not, faster, and a PostgreSQL crash may run a few jobs again
  *                          (docs/adr/0007)
+ * @param stallTimeout     job outcomes waiting longer than this to be written make the worker
+ *                          unhealthy ({@code /health}: component completer stalled)
  */
 public record WorkerConfig(
         String workerId,
@@ -44,7 +46,8 @@ public record WorkerConfig(
         Duration logRetention,
         Duration monitorInterval,
         boolean synchronousCommit,
-        Duration statsRetention) {
+        Duration statsRetention,
+        Duration stallTimeout) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -60,6 +63,7 @@ public record WorkerConfig(
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofHours(24);
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STATS_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -89,6 +93,7 @@ public record WorkerConfig(
         positive("logRetention", logRetention);
         positive("monitorInterval", monitorInterval);
         positive("statsRetention", statsRetention);
+        positive("stallTimeout", stallTimeout);
         if (deadTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("deadTimeout", "must be at least twice the heartbeat interval ("
                     + heartbeatInterval.toMillis() + " ms), got " + deadTimeout.toMillis() + " ms");
@@ -124,6 +129,7 @@ public record WorkerConfig(
         b.monitorInterval = monitorInterval;
         b.synchronousCommit = synchronousCommit;
         b.statsRetention = statsRetention;
+        b.stallTimeout = stallTimeout;
         return b;
     }
 
@@ -148,6 +154,10 @@ public record WorkerConfig(
         private Duration logRetention = DEFAULT_LOG_RETENTION;
         private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
         private Duration statsRetention = DEFAULT_STATS_RETENTION;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+
+        private Builder() {
+        }
 
         public Builder workerId(String v) { workerId = v; return this; }
         public Builder queues(List<QueueConfig> v) { queues = v; return this; }
@@ -169,12 +179,13 @@ public record WorkerConfig(
         public Builder monitorInterval(Duration v) { monitorInterval = v; return this; }
         public Builder synchronousCommit(boolean v) { synchronousCommit = v; return this; }
         public Builder statsRetention(Duration v) { statsRetention = v; return this; }
+        public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
                     retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
-                    synchronousCommit, statsRetention);
+                    synchronousCommit, statsRetention, stallTimeout);
         }
     }
 }

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.config.QueueConfig;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.store.CommandStore;
-import dev.gantry.store.WorkerCommand;
+import dev.gantry.client.CommandDelivery;
+import dev.gantry.config.ControlHooks;
 import dev.gantry.worker.WorkerRuntime;
 
 /**
@@ -48,10 +49,10 @@ public final class CommandProcessor {
     /** Processes every pending command; returns how many. */
     public int runOnce() {
         int n = 0;
-        for (WorkerCommand c : commands.pending(startup.workerId())) {
+        for (CommandDelivery c : commands.pending(startup.workerId())) {
             String error = null;
             try {
-                execute(c.command(), json.readTree(c.payload()));
+                execute(c.command(), json.readTree(c.payloadJson()));
             } catch (RuntimeException | JsonProcessingException e) {
                 error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             } catch (InterruptedException e) {

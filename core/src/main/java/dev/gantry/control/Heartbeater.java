@@ -1,6 +1,5 @@
 package dev.gantry.control;
 
-import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.gantry.config.ControlHooks;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.error.StoreException;
 import dev.gantry.store.CommandStore;
@@ -110,7 +110,4 @@ public final class Heartbeater {
         }
     }
 
-    static Duration interval(WorkerConfig config) {
-        return config.heartbeatInterval();
-    }
 }

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.gantry.client.LogRecord;
+import dev.gantry.lifecycle.Component;
 import dev.gantry.lifecycle.PeriodicLoop;
 import dev.gantry.lifecycle.Service;
-import dev.gantry.store.LogRow;
 import dev.gantry.store.LogStore;
 
 /**
@@ -29,7 +30,7 @@ public final class LogShipper implements Service {
     /** TRACE, DEBUG, INFO, WARN, ERROR: lowest first. */
     static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
-    private record Queued(long seq, LogRow row) {
+    private record Queued(long seq, LogRecord row) {
     }
 
     private final LogStore store;
@@ -44,16 +45,16 @@ public final class LogShipper implements Service {
     private int highWater;
     private long droppedReported;
 
-    public LogShipper(LogStore store, String workerId, int capacity, Duration flushInterval) {
+    public LogShipper(LogStore store, String workerId, int capacity, Duration flushInterval, Component component) {
         this.store = store;
         this.workerId = workerId;
         this.capacity = capacity;
         for (int i = 0; i < LEVELS.size(); i++) byLevel.add(new ArrayDeque<>());
-        this.loop = new PeriodicLoop("gantry-log-shipper", flushInterval, this::flush);
+        this.loop = new PeriodicLoop(component, flushInterval, this::flush);
     }
 
     /** Queues an event; when full, evicts a lower-level one or drops this one. Never blocks. */
-    public void offer(LogRow row) {
+    public void offer(LogRecord row) {
         int level = Math.max(0, LEVELS.indexOf(row.level()));
         boolean kick;
         synchronized (this) {
@@ -93,7 +94,7 @@ public final class LogShipper implements Service {
             if (batch.isEmpty()) break;
             batch.sort(Comparator.comparingLong(Queued::seq));
             for (int from = 0; from < batch.size(); from += BATCH) {
-                List<LogRow> rows = batch.subList(from, Math.min(batch.size(), from + BATCH)).stream().map(Queued::row).toList();
+                List<LogRecord> rows = batch.subList(from, Math.min(batch.size(), from + BATCH)).stream().map(Queued::row).toList();
                 try {
                     store.insertMany(workerId, rows);
                     shipped.addAndGet(rows.size());

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Observability hook: components report what they did. Production uses it for metrics and
  * tests await these events instead of sleeping. Methods are called on Gantry's own threads and
- * must return quickly and never throw.
+ * must return quickly; an exception thrown here is logged and ignored, never allowed to stop the
+ * component that called.
  */
 public interface GantryListener {
     GantryListener NONE = new GantryListener() { };
@@ -32,5 +33,12 @@ public interface GantryListener {
 
     /** The stager made due scheduled and retryable jobs available. */
     default void jobsStaged(int count) {
+    }
+
+    /**
+     * A component's loop failed (a database error, or a bug) and restarts after a backoff; named
+     * as on {@code /health} ({@code completer}, {@code fetcher-mail}, ...).
+     */
+    default void componentFailed(String component, Throwable error) {
     }
 }

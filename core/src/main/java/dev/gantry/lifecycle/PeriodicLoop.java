@@ -6,18 +6,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Runs a task every interval on a named platform thread, with 0-10% jitter so that many
- * processes do not synchronise, and an error boundary: a failing iteration is logged and the
- * loop goes on. Composed into services rather than inherited; tests call the task directly.
+ * Runs a task every interval on a platform thread named {@code gantry-<component>}, with 0-10%
+ * jitter so that many processes do not synchronise, inside an error boundary: a failing
+ * iteration is reported through the {@link Component} (logged with its name, counted, shown on
+ * {@code /health}) and the task runs again after a backoff (100 ms doubling, at most the
+ * interval) until an iteration succeeds. Composed into services rather than inherited; tests
+ * call the task directly.
  */
 public final class PeriodicLoop implements Service {
-    private static final Logger log = LoggerFactory.getLogger(PeriodicLoop.class);
-
-    private final String name;
+    private final Component component;
     private volatile Duration interval;
     private final Runnable task;
     private final ReentrantLock lock = new ReentrantLock();
@@ -26,11 +24,15 @@ public final class PeriodicLoop implements Service {
     private boolean stopping;
     private boolean kicked;
 
-    public PeriodicLoop(String name, Duration interval, Runnable task) {
+    public PeriodicLoop(Component component, Duration interval, Runnable task) {
         if (!interval.isPositive()) throw new IllegalArgumentException("interval must be > 0");
-        this.name = name;
+        this.component = component;
         this.interval = interval;
         this.task = task;
+    }
+
+    public Component component() {
+        return component;
     }
 
     @Override
@@ -39,7 +41,8 @@ public final class PeriodicLoop implements Service {
         try {
             if (thread != null) return;
             stopping = false;
-            thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+            component.up();
+            thread = Thread.ofPlatform().daemon().name("gantry-" + component.name()).start(this::run);
         } finally {
             lock.unlock();
         }
@@ -62,18 +65,41 @@ public final class PeriodicLoop implements Service {
     }
 
     private void run() {
-        while (waitForNextTick()) {
+        Backoff backoff = new Backoff(Long.MAX_VALUE);
+        long waitNanos = jittered(interval);
+        while (waitForNextTick(waitNanos)) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                log.atWarn().setMessage("periodic task failed").addKeyValue("loop", name).setCause(e).log();
+                component.up();
+                backoff.reset();
+                waitNanos = jittered(interval);
+            } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                if (isStopping()) break;
+                long retryMs = Math.min(backoff.next(), Math.max(1, interval.toMillis()));
+                component.failed(e, retryMs);
+                waitNanos = TimeUnit.MILLISECONDS.toNanos(retryMs);
+            } catch (Error e) {
+                component.down(e);
+                throw e;
             }
         }
     }
 
-    private boolean waitForNextTick() {
+    private static long jittered(Duration interval) {
         long base = interval.toNanos();
-        long nanos = base + (long) (base * 0.1 * ThreadLocalRandom.current().nextDouble());
+        return base + (long) (base * 0.1 * ThreadLocalRandom.current().nextDouble());
+    }
+
+    private boolean isStopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean waitForNextTick(long nanos) {
         lock.lock();
         try {
             while (!stopping && !kicked && nanos > 0) {
@@ -101,14 +127,17 @@ public final class PeriodicLoop implements Service {
         } finally {
             lock.unlock();
         }
-        if (t == null || t == Thread.currentThread()) return;
-        try {
-            if (!t.join(timeout.plusSeconds(1))) {
-                t.interrupt();
-                t.join(TimeUnit.SECONDS.toMillis(5));
+        if (t == null) return;
+        if (t != Thread.currentThread()) {
+            try {
+                if (!t.join(timeout.plusSeconds(1))) {
+                    t.interrupt();
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        component.stopped();
     }
 }

@@ -12,29 +12,37 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.gantry.lifecycle.Component;
+import dev.gantry.lifecycle.RestartingLoop;
+
 /**
- * LISTENs on one dedicated connection (thread {@code gantry-listener}) and fans notifications
- * out to subscribers. Once listening it tells every subscriber to look again (payload null):
- * notifications sent before the LISTEN, while the worker was starting, were not received. On
- * connection loss it reconnects with capped backoff, re-LISTENs and does the same.
+ * LISTENs on one dedicated connection (its own named thread) and fans notifications out to
+ * subscribers. Once listening it tells every subscriber to look again (payload null):
+ * notifications sent before the LISTEN, while the process was starting, were not received. A
+ * lost connection is reported through its {@link Component}; it reconnects after a backoff of
+ * at most {@link #MAX_BACKOFF_MS}, LISTENs again and tells subscribers to look again.
  */
 public final class PostgresNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifier.class);
     private static final int RECEIVE_TIMEOUT_MS = 500;
+    /** Longest pause between reconnects: wake-ups should resume soon after the database is back. */
+    static final long MAX_BACKOFF_MS = 5_000;
 
     private final DataSource dataSource;
+    private final String threadName;
+    private final Component component;
     private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile Connection connection;
     private Thread thread;
 
-    public PostgresNotifier(DataSource dataSource) {
+    public PostgresNotifier(DataSource dataSource, String threadName, Component component) {
         this.dataSource = dataSource;
+        this.threadName = threadName;
+        this.component = component;
     }
 
     @Override
@@ -46,44 +54,33 @@ public final class PostgresNotifier implements Notifier {
     public synchronized void start() {
         if (thread != null) return;
         running = true;
-        thread = Thread.ofPlatform().daemon().name("gantry-listener").start(this::run);
+        component.up();
+        thread = Thread.ofPlatform().daemon().name(threadName)
+                .start(() -> RestartingLoop.run(component, () -> !running, this::listen, MAX_BACKOFF_MS));
     }
 
-    private void run() {
-        long backoffMs = 100;
-        boolean reconnecting = false;
-        while (running) {
-            try (Connection conn = dataSource.getConnection()) {
-                connection = conn;
-                conn.setAutoCommit(true);
-                try (Statement st = conn.createStatement()) {
-                    for (String channel : subscribers.keySet()) st.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
-                }
-                if (reconnecting) log.atInfo().setMessage("listener reconnected").log();
-                broadcastLookAgain();
-                backoffMs = 100;
-                PGConnection pg = conn.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] batch = pg.getNotifications(RECEIVE_TIMEOUT_MS);
-                    if (batch == null) continue;
-                    for (PGNotification n : batch) dispatch(n.getName(), n.getParameter());
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!running) break;
-                reconnecting = true;
-                log.atWarn().setMessage("listener connection lost, reconnecting")
-                        .addKeyValue("retry_in_ms", backoffMs).addKeyValue("error", e.getMessage()).log();
-                broadcastLookAgain();
-                try {
-                    Thread.sleep(backoffMs);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                backoffMs = Math.min(backoffMs * 2, 5_000);
-            } finally {
-                connection = null;
+    /** One connection's life: LISTEN, then deliver until it fails (throws) or the notifier stops (returns). */
+    private void listen() throws SQLException {
+        try (Connection conn = dataSource.getConnection()) {
+            connection = conn;
+            conn.setAutoCommit(true);
+            try (Statement st = conn.createStatement()) {
+                for (String channel : subscribers.keySet()) st.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
             }
+            component.up();
+            broadcastLookAgain();
+            var pg = conn.unwrap(org.postgresql.PGConnection.class);
+            while (running) {
+                var batch = pg.getNotifications(RECEIVE_TIMEOUT_MS);
+                if (batch == null) continue;
+                for (var n : batch) dispatch(n.getName(), n.getParameter());
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Whatever arrived after the last notification received is lost: subscribers look again.
+            if (running) broadcastLookAgain();
+            throw e;
+        } finally {
+            connection = null;
         }
     }
 
@@ -121,5 +118,6 @@ public final class PostgresNotifier implements Notifier {
         } catch (SQLException e) {
             log.atDebug().setMessage("closing listener connection failed").setCause(e).log();
         }
+        component.stopped();
     }
 }

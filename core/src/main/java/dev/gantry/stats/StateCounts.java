@@ -39,7 +39,7 @@ public record StateCounts(long pending, long scheduled, long available, long run
         return pending + scheduled + available + running + retryable + completed + discarded + cancelled;
     }
 
-    StateCounts plus(StateCounts o) {
+    public StateCounts plus(StateCounts o) {
         return new StateCounts(pending + o.pending, scheduled + o.scheduled, available + o.available,
                 running + o.running, retryable + o.retryable, completed + o.completed, discarded + o.discarded,
                 cancelled + o.cancelled);

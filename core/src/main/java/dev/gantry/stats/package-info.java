@@ -1,7 +1,7 @@
 /**
- * Job statistics for the API and the dashboard: counts per queue and state (cached, a full
- * count is too slow for every call on a big table), the oldest available job per queue, and
- * windows and per-minute series read from the rollup {@code gantry.job_stats}, which the jobs
- * update trigger writes (docs/stats.md). Reading only; depends on store, job and time.
+ * Public API: job statistics as values ({@link dev.gantry.stats.JobStats} and its parts) and the
+ * {@link dev.gantry.stats.StatsReader} that gives them: counts per queue and state, the oldest
+ * available job per queue, and windows and per-minute series from the rollup
+ * {@code gantry.job_stats} (docs/stats.md). The reader's cache is internal. Depends on job.
  */
 package dev.gantry.stats;

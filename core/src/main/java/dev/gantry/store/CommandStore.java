@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.gantry.client.CommandDelivery;
+import dev.gantry.config.SchemaName;
 import dev.gantry.time.TimeSource;
 
 /** Reads and writes {@code gantry.worker_commands}. */
@@ -50,13 +52,13 @@ public final class CommandStore {
     }
 
 
-    public List<WorkerCommand> pending(String workerId) {
+    public List<CommandDelivery> pending(String workerId) {
         return db.withConnection("read pending commands", conn -> {
             try (PreparedStatement ps = selectPending.prepare(conn, Map.of("worker_id", workerId));
                  ResultSet rs = ps.executeQuery()) {
-                List<WorkerCommand> out = new ArrayList<>();
+                List<CommandDelivery> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new WorkerCommand(rs.getLong("id"), workerId, null, rs.getString("command"),
+                    out.add(new CommandDelivery(rs.getLong("id"), workerId, null, rs.getString("command"),
                             rs.getString("payload"), "pending", null, rs.getTimestamp("created_at").toInstant(), null));
                 }
                 return out;
@@ -90,7 +92,7 @@ public final class CommandStore {
     }
 
     /** A command and, for a broadcast, every worker's copy. */
-    public List<WorkerCommand> get(long id) {
+    public List<CommandDelivery> get(long id) {
         return db.withConnection("read command " + id, conn -> {
             try (PreparedStatement ps = selectById.prepare(conn, Map.of("id", id)); ResultSet rs = ps.executeQuery()) {
                 return commands(rs);
@@ -99,7 +101,7 @@ public final class CommandStore {
     }
 
     /** Commands written after {@code afterId}, and the given ones: how a watcher sees new commands and their acks. */
-    public List<WorkerCommand> changedSince(long afterId, java.util.Collection<Long> watched) {
+    public List<CommandDelivery> changedSince(long afterId, java.util.Collection<Long> watched) {
         Map<String, Object> p = new HashMap<>();
         p.put("after_id", afterId);
         p.put("ids", NamedSql.SqlArray.of("bigint", watched));
@@ -110,13 +112,13 @@ public final class CommandStore {
         });
     }
 
-    private static List<WorkerCommand> commands(ResultSet rs) throws SQLException {
-        List<WorkerCommand> out = new ArrayList<>();
+    private static List<CommandDelivery> commands(ResultSet rs) throws SQLException {
+        List<CommandDelivery> out = new ArrayList<>();
         while (rs.next()) {
             long b = rs.getLong("broadcast_id");
             Long broadcast = rs.wasNull() ? null : b;
             Timestamp processed = rs.getTimestamp("processed_at");
-            out.add(new WorkerCommand(rs.getLong("id"), rs.getString("worker_id"), broadcast,
+            out.add(new CommandDelivery(rs.getLong("id"), rs.getString("worker_id"), broadcast,
                     rs.getString("command"), rs.getString("payload"), rs.getString("status"),
                     rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
                     processed == null ? null : processed.toInstant()));

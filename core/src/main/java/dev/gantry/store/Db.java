@@ -43,16 +43,22 @@ public final class Db {
         try (Connection conn = dataSource.getConnection()) {
             boolean autoCommit = conn.getAutoCommit();
             conn.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(conn);
+                result = work.run(conn);
                 conn.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                conn.rollback();
+                // On a dead connection these fail too; the first error is the one that explains.
+                try {
+                    conn.rollback();
+                    conn.setAutoCommit(autoCommit);
+                } catch (SQLException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
-            } finally {
-                conn.setAutoCommit(autoCommit);
             }
+            conn.setAutoCommit(autoCommit);
+            return result;
         } catch (SQLException e) {
             throw new StoreException(operation, e);
         }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.gantry.client.BulkResult;
+import dev.gantry.config.SchemaName;
 import dev.gantry.error.InvalidStateException;
 import dev.gantry.error.JobNotFoundException;
 import dev.gantry.error.StoreException;
@@ -412,10 +414,6 @@ public final class JobStore {
             throw new InvalidStateException("job " + id + " is " + job.state().dbName()
                     + "; only discarded, cancelled, retryable or scheduled jobs can be retried");
         });
-    }
-
-    /** How many jobs a bulk retry or cancel changed; {@code more} when it stopped at its limit. */
-    public record BulkResult(int changed, boolean more) {
     }
 
     /** Retries at most {@code max} of the discarded, cancelled, retryable or scheduled jobs the filter matches. */

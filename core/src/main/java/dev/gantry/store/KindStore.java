@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gantry.config.SchemaName;
+
 /** Reads and writes {@code gantry.kinds}, the registry of job kinds enqueue accepts. */
 public final class KindStore {
     private final Db db;

@@ -18,6 +18,9 @@ final class LogSql {
             SELECT max(id), pg_notify(:channel, json_build_object('worker_id', :worker_id::text, 'max_id', max(id))::text)::text
               FROM inserted""";
 
+    /** The newest line's id (0 when there is none), from the primary key. */
+    static final String LATEST_ID = "SELECT coalesce(max(id), 0) FROM gantry.worker_logs";
+
     /** Deletes log lines older than the retention, a batch at a time. */
     static final String PRUNE = """
             DELETE FROM gantry.worker_logs
@@ -40,6 +43,8 @@ final class LogSql {
     static final String QUERY_TEXT = " AND strpos(lower(message), lower(:text)) > 0";
     static final String QUERY_AFTER = " AND id > :after_id";
     static final String QUERY_BEFORE = " AND id < :before_id";
+    /** A follower reads up to the newest id it saw, then moves past it (LogFollowing). */
+    static final String QUERY_THROUGH = " AND id <= :through_id";
     /** Following a log: the lines after the last one seen, in the order they were written. */
     static final String QUERY_OLDEST_FIRST = " ORDER BY id LIMIT :limit";
     /** The latest lines, or paging back before an id. */

@@ -8,6 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.gantry.client.LogRecord;
+import dev.gantry.client.LogQuery;
+import dev.gantry.client.LogEntry;
+import dev.gantry.config.SchemaName;
 import dev.gantry.time.TimeSource;
 
 /** Writes, reads and prunes {@code gantry.worker_logs}. */
@@ -19,6 +23,7 @@ public final class LogStore {
     private final TimeSource time;
     private final NamedSql insertMany;
     private final NamedSql prune;
+    private final NamedSql latestId;
 
     public LogStore(Db db, SchemaName schema, TimeSource time) {
         this.db = db;
@@ -26,6 +31,7 @@ public final class LogStore {
         this.time = time;
         insertMany = NamedSql.parse(LogSql.INSERT_MANY, schema.value());
         prune = NamedSql.parse(LogSql.PRUNE, schema.value());
+        latestId = NamedSql.parse(LogSql.LATEST_ID, schema.value());
     }
 
     /** The channel on which shipped batches are announced, for live tails. */
@@ -33,13 +39,13 @@ public final class LogStore {
         return schema.value() + ".worker_log";
     }
 
-    public void insertMany(String workerId, List<LogRow> rows) {
+    public void insertMany(String workerId, List<LogRecord> rows) {
         if (rows.isEmpty()) return;
         int n = rows.size();
         List<Object> jobIds = new ArrayList<>(n), levels = new ArrayList<>(n), loggers = new ArrayList<>(n),
                 messages = new ArrayList<>(n), fields = new ArrayList<>(n), exceptions = new ArrayList<>(n),
                 createdAts = new ArrayList<>(n);
-        for (LogRow r : rows) {
+        for (LogRecord r : rows) {
             jobIds.add(r.jobId());
             levels.add(r.level());
             loggers.add(r.logger());
@@ -71,7 +77,25 @@ public final class LogStore {
      * {@link LogQuery} for the order rules).
      */
     public List<LogEntry> query(LogQuery q) {
-        LogListQuery sql = LogListQuery.of(q, schema.value());
+        return read(LogListQuery.of(q, schema.value()));
+    }
+
+    /** The filter's lines with ids in (afterId, throughId], oldest first, at most {@code limit}. */
+    public List<LogEntry> queryRange(LogQuery filter, long afterId, long throughId, int limit) {
+        return read(LogListQuery.of(filter.after(afterId).withLimit(limit), throughId, schema.value()));
+    }
+
+    /** The newest line's id, or 0. */
+    public long latestId() {
+        return db.withConnection("read newest log id", conn -> {
+            try (PreparedStatement ps = latestId.prepare(conn, Map.of()); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private List<LogEntry> read(LogListQuery sql) {
         return db.withConnection("query worker logs", conn -> {
             List<LogEntry> out = new ArrayList<>();
             try (PreparedStatement ps = sql.sql().prepare(conn, sql.values()); ResultSet rs = ps.executeQuery()) {

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
+import dev.gantry.config.SchemaName;
 import dev.gantry.error.GantryException;
 
 /**
@@ -36,7 +38,10 @@ public final class Migrator {
 
     /** Applies pending migrations; returns those applied now (empty when up to date). */
     public List<Applied> migrate() {
-        Flyway flyway = Flyway.configure(Migrator.class.getClassLoader())
+        FluentConfiguration config = Flyway.configure(Migrator.class.getClassLoader());
+        ModuleMigrations inModule = ModuleMigrations.ofGantryModule();
+        if (inModule != null) config = config.resourceProvider(inModule);
+        Flyway flyway = config
                 .dataSource(db.dataSource())
                 .schemas(schema.value())
                 .defaultSchema(schema.value())

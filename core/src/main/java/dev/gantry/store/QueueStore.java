@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gantry.client.QueueSummary;
+import dev.gantry.config.SchemaName;
 import dev.gantry.time.TimeSource;
 
 /**

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.gantry.config.SchemaName;
 import dev.gantry.job.JobState;
 import dev.gantry.time.TimeSource;
 

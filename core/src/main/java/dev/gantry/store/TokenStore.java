@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gantry.client.ApiToken;
+import dev.gantry.config.SchemaName;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.time.TimeSource;
 

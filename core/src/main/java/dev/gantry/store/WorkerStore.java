@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.gantry.client.Worker;
+import dev.gantry.config.SchemaName;
 import dev.gantry.time.TimeSource;
 
 /** Reads and writes {@code gantry.workers}. */
@@ -91,14 +93,14 @@ public final class WorkerStore {
         });
     }
 
-    public List<WorkerRecord> all() {
+    public List<Worker> all() {
         Map<String, Object> p = new HashMap<>();
         p.put("now", time.nowForSql());
         return db.withConnection("list workers", conn -> {
-            List<WorkerRecord> out = new ArrayList<>();
+            List<Worker> out = new ArrayList<>();
             try (PreparedStatement ps = selectAll.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new WorkerRecord(rs.getString("id"), rs.getString("host"), rs.getLong("pid"),
+                    out.add(new Worker(rs.getString("id"), rs.getString("host"), rs.getLong("pid"),
                             rs.getString("version"), rs.getString("queues"), rs.getString("status"),
                             rs.getTimestamp("started_at").toInstant(), rs.getTimestamp("last_heartbeat_at").toInstant(),
                             rs.getInt("heartbeat_interval_ms"), rs.getInt("dead_timeout_ms"),

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,8 @@ import dev.gantry.error.StoreException;
 import dev.gantry.event.GantryListener;
 import dev.gantry.event.JobFinished;
 import dev.gantry.event.OutcomeRejected;
+import dev.gantry.lifecycle.Component;
+import dev.gantry.lifecycle.RestartingLoop;
 import dev.gantry.lifecycle.Service;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.OutcomeRow;
@@ -26,12 +29,17 @@ import dev.gantry.time.TimeSource;
  * Writes job outcomes in batches (thread {@code gantry-completer}): waits for the first, gathers
  * more for up to the flush interval or the batch size, and writes them in one fenced statement.
  * An outcome the fence rejects came from a zombie (the job was rescued meanwhile): it is logged
- * and reported, and the job is left as it is. A failed write is retried; the jobs stay leased
- * meanwhile because they remain in the running set until written.
+ * and reported, and the job is left as it is. A failed write (the database away, or a bug) goes
+ * to the error boundary ({@link RestartingLoop}, component {@code completer}) and the same batch
+ * is written again after a backoff; its jobs stay leased meanwhile because they remain in the
+ * running set until written. Outcomes waiting longer than the stall timeout make the component
+ * STALLED on {@code /health}.
  */
 final class BatchCompleter implements Service {
     private static final Logger log = LoggerFactory.getLogger(BatchCompleter.class);
     static final int CAPACITY = 10_000;
+    /** Longest pause between attempts to write a batch: outcomes should reach the database soon after it is back. */
+    static final long MAX_BACKOFF_MS = 5_000;
 
     private final JobStore store;
     private final String workerId;
@@ -40,25 +48,38 @@ final class BatchCompleter implements Service {
     private final Map<Long, RunningJob> running;
     private final GantryListener listener;
     private final TimeSource time;
+    private final Component component;
+    private final Duration stallTimeout;
     private final BlockingQueue<PendingOutcome> queue = new ArrayBlockingQueue<>(CAPACITY);
+    /** The batch being written; kept across a failure so the restarted loop writes it first. */
+    private final List<PendingOutcome> batch;
+    private volatile long inFlightSince = Long.MIN_VALUE;
     private volatile boolean accepting;
-    private final java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean abandoned;
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private Thread thread;
 
     BatchCompleter(JobStore store, String workerId, Duration flushInterval, int batchSize,
-                   Map<Long, RunningJob> running, GantryListener listener, TimeSource time) {
+                   Map<Long, RunningJob> running, GantryListener listener, TimeSource time, Component component,
+                   Duration stallTimeout) {
         this.time = time;
         this.store = store;
         this.workerId = workerId;
         this.flushInterval = flushInterval;
         this.batchSize = batchSize;
+        this.batch = new ArrayList<>(batchSize);
         this.running = running;
         this.listener = listener;
+        this.component = component;
+        this.stallTimeout = stallTimeout;
+        component.stallProbe(this::stall);
     }
 
     /** Queues an outcome; blocks when the queue is full (back-pressure), never drops one. */
-    void submit(PendingOutcome outcome) {
+    void submit(RunningJob job, OutcomeRow row) {
+        PendingOutcome outcome = new PendingOutcome(job, row, time.monotonicNanos() - job.startedNanos(),
+                time.monotonicNanos());
         boolean interrupted = false;
         while (true) {
             try {
@@ -75,14 +96,22 @@ final class BatchCompleter implements Service {
     public synchronized void start() {
         if (thread != null) return;
         accepting = true;
-        thread = Thread.ofPlatform().daemon().name("gantry-completer").start(this::run);
+        abandoned = false;
+        component.up();
+        thread = Thread.ofPlatform().daemon().name("gantry-completer")
+                .start(() -> RestartingLoop.run(component, this::finished, this::run, MAX_BACKOFF_MS));
     }
 
-    private void run() {
+    /** Done: stopped and everything written, or given up on at the stop timeout. */
+    private boolean finished() {
+        return abandoned || !accepting && queue.isEmpty() && batch.isEmpty();
+    }
+
+    /** Writes until stopped and drained; a failed write throws, keeping its batch for the next run. */
+    private void run() throws InterruptedException {
         long flushNanos = flushInterval.toNanos();
-        List<PendingOutcome> batch = new ArrayList<>(batchSize);
-        while (accepting || !queue.isEmpty()) {
-            try {
+        while (accepting || !queue.isEmpty() || !batch.isEmpty()) {
+            if (batch.isEmpty()) {
                 PendingOutcome first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
@@ -95,32 +124,39 @@ final class BatchCompleter implements Service {
                     if (next == null) break;
                     batch.add(next);
                 }
-                flush(batch);
-                batch.clear();
-            } catch (InterruptedException e) {
-                if (!accepting) break;
             }
+            inFlightSince = batch.getFirst().queuedNanos();
+            List<OutcomeRow> rows = new ArrayList<>(batch.size());
+            for (PendingOutcome p : batch) rows.add(p.row());
+            Set<Long> applied = store.applyOutcomes(workerId, rows);
+            // Written: from here on a failure must not write the batch again.
+            List<PendingOutcome> written = List.copyOf(batch);
+            batch.clear();
+            inFlightSince = Long.MIN_VALUE;
+            component.up();
+            settle(written, applied);
         }
     }
 
-    private void flush(List<PendingOutcome> batch) throws InterruptedException {
-        List<OutcomeRow> rows = new ArrayList<>(batch.size());
-        for (PendingOutcome p : batch) rows.add(p.row());
-        Set<Long> applied = null;
-        long backoffMs = 50;
-        while (applied == null) {
-            try {
-                applied = store.applyOutcomes(workerId, rows);
-            } catch (StoreException e) {
-                log.atWarn().setMessage("writing job outcomes failed, retrying")
-                        .addKeyValue("outcomes", rows.size()).addKeyValue("retry_in_ms", backoffMs)
-                        .addKeyValue("error", e.getMessage()).log();
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5_000);
-            }
+    /** Non-null when the oldest outcome has waited longer than the stall timeout. */
+    private String stall() {
+        long oldest = inFlightSince;
+        if (oldest == Long.MIN_VALUE) {
+            PendingOutcome head = queue.peek();
+            if (head == null) return null;
+            oldest = head.queuedNanos();
         }
+        Duration waited = Duration.ofNanos(time.monotonicNanos() - oldest);
+        return waited.compareTo(stallTimeout) > 0
+                ? "job outcomes waiting " + waited.toSeconds() + " s to be written (" + (queue.size() + batch.size())
+                  + " waiting)"
+                : null;
+    }
+
+    /** After a batch was written: frees its jobs, counts, reports, and wakes the queues of released jobs. */
+    private void settle(List<PendingOutcome> outcomes, Set<Long> applied) {
         Set<String> releasedQueues = new HashSet<>();
-        for (PendingOutcome p : batch) {
+        for (PendingOutcome p : outcomes) {
             OutcomeRow row = p.row();
             var job = p.job().job();
             running.remove(row.jobId());
@@ -160,7 +196,10 @@ final class BatchCompleter implements Service {
         return failed.get();
     }
 
-    /** Stops after writing everything queued, waiting up to the timeout. */
+    /**
+     * Stops after writing everything queued, waiting up to the timeout; then gives up, and the
+     * jobs whose outcomes were not written are rescued once their leases expire.
+     */
     @Override
     public void stop(Duration timeout) {
         Thread t;
@@ -173,11 +212,14 @@ final class BatchCompleter implements Service {
         try {
             if (!t.join(timeout)) {
                 log.atError().setMessage("job outcomes not written before shutdown; their jobs will be rescued")
-                        .addKeyValue("outcomes", queue.size()).log();
+                        .addKeyValue("outcomes", queue.size() + batch.size()).log();
+                abandoned = true;
                 t.interrupt();
+                t.join(1_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        component.stopped();
     }
 }

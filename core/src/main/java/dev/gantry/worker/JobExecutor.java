@@ -98,7 +98,7 @@ final class JobExecutor {
             MDC.clear();
         }
         if (rj.claimOutcome()) {
-            completer.submit(new PendingOutcome(rj, outcome, time.monotonicNanos() - rj.startedNanos()));
+            completer.submit(rj, outcome);
         }
     }
 

@@ -10,9 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.gantry.error.StoreException;
 import dev.gantry.event.GantryListener;
 import dev.gantry.job.Job;
+import dev.gantry.lifecycle.Component;
+import dev.gantry.lifecycle.RestartingLoop;
 import dev.gantry.lifecycle.Service;
 import dev.gantry.store.JobStore;
 import dev.gantry.time.TimeSource;
@@ -21,7 +22,9 @@ import dev.gantry.time.TimeSource;
  * Claims jobs of one queue (threads {@code gantry-fetcher-<queue>-<n>}) up to the free slots, in
  * one statement, and hands them to the executor. It claims when woken (NOTIFY, or a slot freed
  * after a full claim suggested more work) and otherwise every poll interval, jittered. Never
- * blocks on a job.
+ * blocks on a job. Its error boundary is {@link RestartingLoop}: a failed claim (the database
+ * away, or a bug) gives its reserved slots back, is reported as component {@code fetcher-<queue>},
+ * and claiming resumes after a backoff of at most {@link #MAX_BACKOFF_MS}.
  */
 final class QueueFetcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(QueueFetcher.class);
@@ -35,6 +38,8 @@ final class QueueFetcher implements Service {
     static final int CLAIMERS = 2;
     /** Longest a busy queue waits for more free slots before claiming (see awaitTurn). */
     static final Duration GATHER = Duration.ofMillis(2);
+    /** Longest pause after a failed claim: short, so claiming resumes soon after an outage. */
+    static final long MAX_BACKOFF_MS = 5_000;
 
     private final String queue;
     private final String workerId;
@@ -44,6 +49,7 @@ final class QueueFetcher implements Service {
     private final Duration lease;
     private final GantryListener listener;
     private final TimeSource time;
+    private final Component component;
     private volatile Duration pollInterval;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,7 +62,7 @@ final class QueueFetcher implements Service {
     private List<Thread> threads = List.of();
 
     QueueFetcher(String queue, String workerId, Slots slots, JobStore store, JobExecutor executor, Duration lease,
-                 Duration pollInterval, GantryListener listener, TimeSource time) {
+                 Duration pollInterval, GantryListener listener, TimeSource time, Component component) {
         this.queue = queue;
         this.workerId = workerId;
         this.slots = slots;
@@ -66,6 +72,7 @@ final class QueueFetcher implements Service {
         this.pollInterval = pollInterval;
         this.listener = listener;
         this.time = time;
+        this.component = component;
     }
 
     String queue() {
@@ -167,43 +174,46 @@ final class QueueFetcher implements Service {
             signalled = true;
             List<Thread> started = new ArrayList<>();
             for (int i = 1; i <= CLAIMERS; i++) {
-                started.add(Thread.ofPlatform().daemon().name("gantry-fetcher-" + queue + "-" + i).start(this::run));
+                started.add(Thread.ofPlatform().daemon().name("gantry-fetcher-" + queue + "-" + i)
+                        .start(() -> RestartingLoop.run(component, this::stopping, this::run, MAX_BACKOFF_MS)));
             }
             threads = List.copyOf(started);
+            component.up();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Claims until stopping; a failed claim throws (after giving its slots back) into the error boundary. */
     private void run() {
         boolean moreLikely = false;
-        long backoffMs = 100;
         while (awaitTurn(moreLikely)) {
             int want = slots.reserve(MAX_CLAIM);
             if (want == 0) continue;
+            long started = time.monotonicNanos();
+            List<Job> jobs;
             try {
-                long started = time.monotonicNanos();
-                List<Job> jobs;
-                try {
-                    jobs = store.claim(queue, workerId, want, lease);
-                } catch (RuntimeException e) {
-                    slots.unreserve(want);
-                    throw e;
-                }
-                slots.unreserve(want - jobs.size());   // claimed jobs keep their reserved slots
-                listener.claimTimed(queue, jobs.size(), Duration.ofNanos(time.monotonicNanos() - started));
-                backoffMs = 100;
-                moreLikely = jobs.size() == want;
-                if (jobs.isEmpty()) continue;
-                listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
-                for (Job job : jobs) executor.execute(job, this::slotFreed);
-            } catch (StoreException e) {
-                log.atWarn().setMessage("claiming jobs failed").addKeyValue("queue", queue)
-                        .addKeyValue("retry_in_ms", backoffMs).addKeyValue("error", e.getMessage()).log();
-                moreLikely = false;
-                if (!sleep(backoffMs)) return;
-                backoffMs = Math.min(backoffMs * 2, 5_000);
+                jobs = store.claim(queue, workerId, want, lease);
+            } catch (RuntimeException e) {
+                slots.unreserve(want);
+                throw e;
             }
+            slots.unreserve(want - jobs.size());   // claimed jobs keep their reserved slots
+            component.up();
+            listener.claimTimed(queue, jobs.size(), Duration.ofNanos(time.monotonicNanos() - started));
+            moreLikely = jobs.size() == want;
+            if (jobs.isEmpty()) continue;
+            listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
+            for (Job job : jobs) executor.execute(job, this::slotFreed);
+        }
+    }
+
+    private boolean stopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -253,20 +263,6 @@ final class QueueFetcher implements Service {
         }
     }
 
-    private boolean sleep(long ms) {
-        lock.lock();
-        try {
-            long nanos = ms * 1_000_000;
-            while (!stopping && nanos > 0) nanos = wake.awaitNanos(nanos);
-            return !stopping;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Stops claiming; running jobs are not touched. */
     @Override
     public void stop(Duration timeout) {
@@ -285,5 +281,6 @@ final class QueueFetcher implements Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        component.stopped();
     }
 }

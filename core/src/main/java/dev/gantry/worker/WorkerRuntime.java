@@ -20,6 +20,7 @@ import dev.gantry.config.WorkerConfig;
 import dev.gantry.event.GantryListener;
 import dev.gantry.lifecycle.PeriodicLoop;
 import dev.gantry.lifecycle.Service;
+import dev.gantry.lifecycle.Supervisor;
 import dev.gantry.notify.Notifier;
 import dev.gantry.notify.Payloads;
 import dev.gantry.store.JobStore;
@@ -27,15 +28,17 @@ import dev.gantry.store.QueueStore;
 import dev.gantry.time.TimeSource;
 
 /**
- * One worker: a fetcher per queue, the executor, the batch completer and the lease renewer.
- * Shutdown order: stop fetching, wait up to the shutdown timeout for running jobs, release the
- * rest (fenced, without counting the attempt), flush the completer, stop the renewer.
+ * One worker: a fetcher per queue, the executor, the batch completer and the lease renewer. It
+ * adds them to the process's {@link Supervisor} as steps (see {@link #addSteps}), which start
+ * in order and stop in reverse, so shutdown goes: stop fetching, wait up to the shutdown timeout
+ * for running jobs and release the rest (fenced, without counting the attempt), stop the
+ * renewer, flush the completer.
  *
  * <p>A queue is paused on this worker alone (the pause_queue command) or for every worker
  * (gantry.queues); it claims from a queue that is neither. The global pauses are read before
  * the fetchers start and again whenever the control plane calls {@link #refreshGlobalPauses()}.
  */
-public final class WorkerRuntime implements Service {
+public final class WorkerRuntime {
     /** Connections the fetchers of a worker with this configuration may hold at once. */
     public static int claimConnections(WorkerConfig config) {
         return config.queues().size() * QueueFetcher.CLAIMERS;
@@ -53,10 +56,22 @@ public final class WorkerRuntime implements Service {
     private final BatchCompleter completer;
     private final PeriodicLoop renewLoop;
     private final ScheduledExecutorService timeouts;
-    private boolean started;
+    private final Service drain = new Service() {
+        @Override
+        public void start() {
+            // Before any fetcher runs: a worker started while a queue is paused claims nothing from it.
+            refreshGlobalPauses();
+        }
+
+        @Override
+        public void stop(Duration timeout) {
+            drain();
+        }
+    };
 
     public WorkerRuntime(WorkerConfig config, JobStore store, QueueStore queueStore, HandlerRegistry handlers,
-                         ObjectMapper json, Notifier notifier, GantryListener listener, TimeSource time) {
+                         ObjectMapper json, Notifier notifier, GantryListener listener, TimeSource time,
+                         Supervisor supervisor) {
         this.config = config;
         this.store = store;
         this.queueStore = queueStore;
@@ -65,34 +80,34 @@ public final class WorkerRuntime implements Service {
         this.timeouts = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("gantry-timeouts").factory());
         this.completer = new BatchCompleter(store, config.workerId(), config.completerFlushInterval(),
-                config.completerBatchSize(), running, listener, time);
+                config.completerBatchSize(), running, listener, time, supervisor.component("completer"),
+                config.stallTimeout());
         JobExecutor executor = new JobExecutor(config, handlers, json, completer, running, timeouts, time);
         for (QueueConfig q : config.queues()) {
             fetchers.put(q.name(), new QueueFetcher(q.name(), config.workerId(), new Slots(q.concurrency()), store,
-                    executor, config.leaseDuration(), config.pollInterval(), listener, time));
+                    executor, config.leaseDuration(), config.pollInterval(), listener, time,
+                    supervisor.component("fetcher-" + q.name())));
         }
         LeaseRenewer renewer = new LeaseRenewer(store, config.workerId(), config.leaseDuration(), running);
-        this.renewLoop = new PeriodicLoop("gantry-lease-renewer", LeaseRenewer.interval(config.leaseDuration()),
-                renewer::runOnce);
+        this.renewLoop = new PeriodicLoop(supervisor.component("lease-renewer"),
+                LeaseRenewer.interval(config.leaseDuration()), renewer::runOnce);
+        notifier.subscribe(store.schema().jobAvailableChannel(), this::onAvailable);
+    }
+
+    /**
+     * Adds the worker's steps in start order: the completer and the lease renewer first (running
+     * jobs need them until the end), then the drain (on stop: waits for running jobs, releases the
+     * rest), then a fetcher per queue.
+     */
+    public void addSteps(Supervisor supervisor) {
+        supervisor.add("completer", completer);
+        supervisor.add("lease-renewer", renewLoop);
+        supervisor.add("drain", drain);
+        for (QueueFetcher f : fetchers.values()) supervisor.add("fetcher-" + f.queue(), f);
     }
 
     public WorkerConfig config() {
         return config;
-    }
-
-    @Override
-    public synchronized void start() {
-        if (started) return;
-        // Before any fetcher runs: a worker started while a queue is paused claims nothing from it.
-        refreshGlobalPauses();
-        notifier.subscribe(store.schema().jobAvailableChannel(), this::onAvailable);
-        completer.start();
-        renewLoop.start();
-        fetchers.values().forEach(QueueFetcher::start);
-        started = true;
-        log.atInfo().setMessage("worker started").addKeyValue("worker_id", config.workerId())
-                .addKeyValue("queues", QueueConfig.format(config.queues()))
-                .addKeyValue("listen", config.listen()).log();
     }
 
     private void onAvailable(String payload) {
@@ -201,16 +216,11 @@ public final class WorkerRuntime implements Service {
         return completer.failed();
     }
 
-    @Override
-    public void stop(Duration timeout) {
-        synchronized (this) {
-            if (!started) return;
-            started = false;
-        }
+    /** Waits for running jobs up to the shutdown timeout (the fetchers stopped already), then releases the rest. */
+    private void drain() {
         // Real time: the shutdown timeout is an operator's wall-clock promise, and a manual clock
         // in tests must not be able to hold a shutdown forever.
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        fetchers.values().forEach(f -> f.stop(timeout));
         boolean idle = true;
         try {
             for (QueueFetcher f : fetchers.values()) idle &= f.slots().awaitIdle(deadline);
@@ -219,10 +229,7 @@ public final class WorkerRuntime implements Service {
             idle = false;
         }
         if (!idle) releaseUnfinished();
-        completer.stop(timeout);
-        renewLoop.stop(timeout);
         timeouts.shutdownNow();
-        log.atInfo().setMessage("worker stopped").addKeyValue("worker_id", config.workerId()).log();
     }
 
     /** Gives back the jobs still running: available again, attempt not counted, handlers interrupted. */
@@ -231,7 +238,7 @@ public final class WorkerRuntime implements Service {
         for (RunningJob rj : running.values()) {
             if (rj.claimOutcome()) {
                 rj.stop(RunningJob.Stop.RELEASED);
-                completer.submit(new PendingOutcome(rj, JobExecutor.release(rj), time.monotonicNanos() - rj.startedNanos()));
+                completer.submit(rj, JobExecutor.release(rj));
                 released.add(rj);
             }
         }

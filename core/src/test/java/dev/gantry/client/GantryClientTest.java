@@ -37,7 +37,7 @@ import dev.gantry.job.JobState;
 import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.OutcomeRow;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.testing.ManualTimeSource;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;

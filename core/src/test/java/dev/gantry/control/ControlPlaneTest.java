@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.GantryInternals;
 import dev.gantry.Gantry;
 import dev.gantry.client.EnqueueOptions;
 import dev.gantry.config.QueueConfig;
@@ -23,8 +24,8 @@ import dev.gantry.job.Job;
 import dev.gantry.job.JobState;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.WorkerCommand;
+import dev.gantry.config.SchemaName;
+import dev.gantry.client.CommandDelivery;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.RecordingListener;
 import dev.gantry.testing.TestDatabase;
@@ -68,7 +69,7 @@ class ControlPlaneTest {
         gantry.close();
     }
 
-    private WorkerCommand awaitAck(long id) {
+    private CommandDelivery awaitAck(long id) {
         await().atMost(Duration.ofSeconds(10)).until(() -> !commands.get(id).getFirst().status().equals("pending"));
         return commands.get(id).getFirst();
     }
@@ -82,7 +83,7 @@ class ControlPlaneTest {
         Job holding = enqueue("hold", "work");
         events.awaitClaimed(holding.id());
 
-        WorkerCommand stop = awaitAck(commands.send("ctl", "stop", "{}"));
+        CommandDelivery stop = awaitAck(commands.send("ctl", "stop", "{}"));
         Job waiting = enqueue("quick", "work");
         release.countDown();
         events.awaitFinished(holding.id());
@@ -116,20 +117,20 @@ class ControlPlaneTest {
         for (int i = 0; i < 6; i++) enqueue("hold", "work");
         await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 2);
 
-        WorkerCommand ack = awaitAck(commands.send("ctl", "update_config", "{\"concurrency\":{\"work\":5},\"poll_interval_ms\":200}"));
+        CommandDelivery ack = awaitAck(commands.send("ctl", "update_config", "{\"concurrency\":{\"work\":5},\"poll_interval_ms\":200}"));
 
         assertThat(ack.status()).isEqualTo("processed");
         await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 5);
-        assertThat(gantry.worker().queues()).anySatisfy(q -> {
+        assertThat(GantryInternals.worker(gantry).queues()).anySatisfy(q -> {
             assertThat(q.name()).isEqualTo("work");
             assertThat(q.concurrency()).isEqualTo(5);
         });
-        assertThat(gantry.worker().pollInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(GantryInternals.worker(gantry).pollInterval()).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test
     void logLevelChangeFailsCleanlyWhereTheProcessOwnsLogging() {
-        WorkerCommand ack = awaitAck(commands.send("ctl", "update_config", "{\"log_level\":\"debug\"}"));
+        CommandDelivery ack = awaitAck(commands.send("ctl", "update_config", "{\"log_level\":\"debug\"}"));
 
         assertThat(ack.status()).isEqualTo("failed");
         assertThat(ack.error()).contains("log level");
@@ -140,10 +141,10 @@ class ControlPlaneTest {
         awaitAck(commands.send("ctl", "update_config", "{\"concurrency\":{\"work\":7}}"));
         awaitAck(commands.send("ctl", "pause_queue", "{\"queue\":\"mail\"}"));
 
-        WorkerCommand ack = awaitAck(commands.send("ctl", "restart", "{}"));
+        CommandDelivery ack = awaitAck(commands.send("ctl", "restart", "{}"));
 
         assertThat(ack.status()).isEqualTo("processed");
-        assertThat(gantry.worker().queues()).extracting(q -> q.name() + ":" + q.concurrency() + ":" + q.paused())
+        assertThat(GantryInternals.worker(gantry).queues()).extracting(q -> q.name() + ":" + q.concurrency() + ":" + q.paused())
                 .containsExactly("work:2:false", "mail:1:false");
         Job after = enqueue("quick", "mail");
         events.awaitFinished(after.id());
@@ -154,7 +155,7 @@ class ControlPlaneTest {
         long id = commands.send("*", "stop", "{}");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> commands.get(id).stream().allMatch(c -> c.status().equals("processed")));
-        assertThat(commands.get(id)).extracting(WorkerCommand::workerId).containsExactly("ctl");
+        assertThat(commands.get(id)).extracting(CommandDelivery::workerId).containsExactly("ctl");
     }
 
     @Test
@@ -162,7 +163,7 @@ class ControlPlaneTest {
         db.execute("INSERT INTO gantry.workers (id, host, pid, version, status, last_heartbeat_at, heartbeat_interval_ms, dead_timeout_ms) "
                 + "VALUES ('ghost', 'h', 1, 'v', 'running', now() - interval '1 hour', 5000, 30000)");
 
-        WorkerCommand c = commands.get(commands.send("ghost", "stop", "{}")).getFirst();
+        CommandDelivery c = commands.get(commands.send("ghost", "stop", "{}")).getFirst();
 
         assertThat(c.status()).isEqualTo("expired");
         assertThat(c.error()).contains("worker ghost is dead");

@@ -10,10 +10,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.event.GantryListener;
+import dev.gantry.lifecycle.Component;
 import dev.gantry.store.Db;
-import dev.gantry.store.LogRow;
+import dev.gantry.client.LogRecord;
 import dev.gantry.store.LogStore;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.time.SystemTimeSource;
@@ -27,11 +29,11 @@ class LogShipperTest {
     void setUp(TestDatabase db) {
         db.execute("TRUNCATE gantry.worker_logs");
         store = new LogStore(new Db(db.dataSource()), SchemaName.DEFAULT, SystemTimeSource.INSTANCE);
-        shipper = new LogShipper(store, "w", 3, Duration.ofHours(1));   // never flushes on its own
+        shipper = new LogShipper(store, "w", 3, Duration.ofHours(1), new Component("log-shipper", SystemTimeSource.INSTANCE, GantryListener.NONE));   // never flushes on its own
     }
 
-    private static LogRow row(String level, String message) {
-        return new LogRow(null, level, "test", message, null, null, Instant.now());
+    private static LogRecord row(String level, String message) {
+        return new LogRecord(null, level, "test", message, null, null, Instant.now());
     }
 
     @Test
@@ -56,7 +58,7 @@ class LogShipperTest {
 
     @Test
     void shipsJobIdFieldsAndExceptions(TestDatabase db) {
-        shipper.offer(new LogRow(42L, "ERROR", "app", "boom", "{\"order\":\"7\"}", "java.lang.IllegalStateException: x",
+        shipper.offer(new LogRecord(42L, "ERROR", "app", "boom", "{\"order\":\"7\"}", "java.lang.IllegalStateException: x",
                 Instant.parse("2026-01-01T00:00:00Z")));
 
         shipper.flush();

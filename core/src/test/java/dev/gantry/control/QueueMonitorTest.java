@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.time.SystemTimeSource;

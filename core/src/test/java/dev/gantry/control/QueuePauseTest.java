@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.GantryInternals;
 import dev.gantry.Gantry;
 import dev.gantry.client.EnqueueOptions;
 import dev.gantry.client.JobRequest;
@@ -27,8 +28,8 @@ import dev.gantry.event.JobFinished;
 import dev.gantry.job.Job;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.QueueSummary;
+import dev.gantry.config.SchemaName;
+import dev.gantry.client.QueueSummary;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.RecordingListener;
 import dev.gantry.testing.TestDatabase;
@@ -200,7 +201,7 @@ class QueuePauseTest {
     }
 
     private static int claimersPerQueue(Gantry worker) {
-        WorkerConfig config = worker.worker().config();
+        WorkerConfig config = GantryInternals.worker(worker).config();
         return WorkerRuntime.claimConnections(config) / config.queues().size();
     }
 
@@ -214,7 +215,7 @@ class QueuePauseTest {
     }
 
     private static WorkerRuntime.QueueState state(Gantry worker, String queue) {
-        return worker.worker().queues().stream().filter(q -> q.name().equals(queue)).findFirst().orElseThrow();
+        return GantryInternals.worker(worker).queues().stream().filter(q -> q.name().equals(queue)).findFirst().orElseThrow();
     }
 
     /** The queue's entry in the worker's registry row, as JSON text. */

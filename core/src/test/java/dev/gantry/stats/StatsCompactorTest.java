@@ -8,9 +8,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.backend.CachedStatsReader;
 import dev.gantry.maintenance.StatsCompactor;
 import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.store.StatsStore;
 import dev.gantry.testing.ManualTimeSource;
 import dev.gantry.testing.PostgresExtension;
@@ -44,7 +45,7 @@ class StatsCompactorTest {
         db.execute("""
                 INSERT INTO gantry.job_stats_hourly (bucket, queue, claimed, wait_ms_sum, wait_ms_max, wait_h2)
                 VALUES ('2025-01-01T09:00:00Z', 'q', 16, 16, 1, 16)""");
-        JobStats before = new StatsReader(store, time).snapshot();
+        JobStats before = new CachedStatsReader(store, time).snapshot();
         StatsCompactor compactor = new StatsCompactor(store, Duration.ofDays(7));
 
         StatsCompactor.Result first = compactor.runOnce();
@@ -58,7 +59,7 @@ class StatsCompactorTest {
                   FROM gantry.job_stats_hourly WHERE bucket = '2025-01-01T09:00:00Z'"""))
                 .isEqualTo("q 19 51 20 18 1, q2 4 0 0 0 0");
         assertThat(db.queryLong("SELECT count(*) FROM gantry.job_stats")).as("10:05 stays a minute row").isEqualTo(1);
-        JobStats after = new StatsReader(store, time).snapshot();
+        JobStats after = new CachedStatsReader(store, time).snapshot();
         assertThat(after.windows()).isEqualTo(before.windows());
         assertThat(after.windows().get(3).claimed()).isEqualTo(31);
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.backend.CachedStatsReader;
 import dev.gantry.Gantry;
 import dev.gantry.client.EnqueueOptions;
 import dev.gantry.config.WorkerConfig;
@@ -21,7 +22,7 @@ import dev.gantry.job.PermanentJobFailure;
 import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.OutcomeRow;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.store.StatsStore;
 import dev.gantry.testing.ManualTimeSource;
 import dev.gantry.testing.PostgresExtension;
@@ -80,7 +81,7 @@ class StatsRollupTest {
 
         assertThat(sums("stats")).containsExactly(23L, 15L, 5L, 3L, 0L, 23L, 23L, 23L);
         assertThat(sums("idle")).containsExactly(0L, 0L, 0L, 0L, 1L, 0L, 0L, 0L);
-        JobStats snapshot = new StatsReader(new StatsStore(new Db(db.dataSource()), SchemaName.DEFAULT, time), time).snapshot();
+        JobStats snapshot = new CachedStatsReader(new StatsStore(new Db(db.dataSource()), SchemaName.DEFAULT, time), time).snapshot();
         WindowStats lastHour = snapshot.windows().get(2);
         assertThat(lastHour.window()).isEqualTo("1h");
         assertThat(List.of(lastHour.claimed(), lastHour.completed(), lastHour.failed(), lastHour.discarded(), lastHour.cancelled()))

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.config.SchemaName;
+import dev.gantry.client.LogEntry;
+import dev.gantry.client.LogQuery;
+import dev.gantry.client.LogRecord;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
@@ -30,12 +34,12 @@ class LogStoreTest {
         db.execute("TRUNCATE gantry.worker_logs RESTART IDENTITY");
         logs = new LogStore(new Db(db.dataSource()), SchemaName.DEFAULT, SystemTimeSource.INSTANCE);
         logs.insertMany("w1", List.of(
-                new LogRow(null, "DEBUG", "app.A", "starting up", null, null, T0),
-                new LogRow(7L, "INFO", "app.B", "Sent email to a@b.c", "{\"to\":\"a@b.c\"}", null, T0.plusSeconds(1)),
-                new LogRow(7L, "ERROR", "app.B", "SMTP refused", null, "java.io.IOException: refused\n\tat x", T0.plusSeconds(2))));
+                new LogRecord(null, "DEBUG", "app.A", "starting up", null, null, T0),
+                new LogRecord(7L, "INFO", "app.B", "Sent email to a@b.c", "{\"to\":\"a@b.c\"}", null, T0.plusSeconds(1)),
+                new LogRecord(7L, "ERROR", "app.B", "SMTP refused", null, "java.io.IOException: refused\n\tat x", T0.plusSeconds(2))));
         logs.insertMany("w2", List.of(
-                new LogRow(null, "WARN", "app.C", "queue mail is slow", null, null, T0.plusSeconds(3)),
-                new LogRow(8L, "INFO", "app.C", "sent EMAIL digest", null, null, T0.plusSeconds(4))));
+                new LogRecord(null, "WARN", "app.C", "queue mail is slow", null, null, T0.plusSeconds(3)),
+                new LogRecord(8L, "INFO", "app.C", "sent EMAIL digest", null, null, T0.plusSeconds(4))));
         firstId = db.queryLong("SELECT min(id) FROM gantry.worker_logs");
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.config.SchemaName;
+import dev.gantry.client.QueueSummary;
 import dev.gantry.client.QueueClient;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.testing.PostgresExtension;

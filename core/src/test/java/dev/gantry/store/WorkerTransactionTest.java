@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.config.SchemaName;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.time.SystemTimeSource;

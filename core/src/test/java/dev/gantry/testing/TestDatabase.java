@@ -19,7 +19,7 @@ import dev.gantry.event.GantryListener;
 import dev.gantry.job.JobState;
 import dev.gantry.store.Db;
 import dev.gantry.store.Migrator;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.time.TimeSource;
 
 /**

@@ -1,22 +1,29 @@
 package dev.gantry.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.gantry.Gantry;
+import dev.gantry.client.TokenBootstrap;
+import dev.gantry.config.ConfigException;
+import dev.gantry.config.ControlHooks;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.WorkerConfig;
-import dev.gantry.control.ControlHooks;
+import dev.gantry.error.InvalidInputException;
 import dev.gantry.server.api.JobsApi;
+import dev.gantry.server.api.LogsApi;
 import dev.gantry.server.api.QueuesApi;
 import dev.gantry.server.api.StatsApi;
 import dev.gantry.server.api.TokensApi;
 import dev.gantry.server.api.WorkersApi;
 import dev.gantry.server.auth.Authenticator;
-import dev.gantry.server.auth.TokenService;
 import dev.gantry.server.http.ApiJson;
 import dev.gantry.server.http.HttpServer;
 import dev.gantry.server.http.OpenApiDocument;
@@ -25,92 +32,123 @@ import dev.gantry.server.kinds.demo.DemoKinds;
 import dev.gantry.server.logging.LogSetup;
 import dev.gantry.server.observability.GantryMetrics;
 import dev.gantry.server.observability.HealthCheck;
+import dev.gantry.server.settings.ServerSettings;
 import dev.gantry.server.sse.EventHub;
 import dev.gantry.server.sse.EventsApi;
 import dev.gantry.server.sse.LogStream;
-import dev.gantry.server.api.LogsApi;
-import dev.gantry.store.LogStore;
-import dev.gantry.store.CommandStore;
-import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.TokenStore;
-import dev.gantry.store.WorkerStore;
-import dev.gantry.time.SystemTimeSource;
-import dev.gantry.time.TimeSource;
+import dev.gantry.server.sse.OpenStreams;
 
 /**
- * The server process assembled: migrates the schema, bootstraps the admin token, starts the
- * in-process worker (unless there is none) and the HTTP API. Closing it stops them in reverse.
+ * The server process assembled, on the library's public API only: migrates the schema,
+ * bootstraps the admin token, starts the in-process worker (unless there is none) and the HTTP
+ * API. The API and its streams run on a pool of their own, whose statements time out, so no
+ * request can take the connections the worker's claims, outcomes and lease renewals need.
+ * Closing it stops everything in reverse.
  */
 public final class GantryServer implements AutoCloseable {
     /** What to run. {@code worker} null means no in-process worker. */
     public record Config(DatabaseUrl database, String schema, String host, int port, String adminToken,
-                         long maxBodyBytes, WorkerConfig worker, int logBufferSize, Runnable onShutdownCommand) {
+                         long maxBodyBytes, WorkerConfig worker, int logBufferSize, ApiLimits limits) {
     }
 
-    private final Gantry gantry;
+    /**
+     * What the API may use: its own pool, a statement timeout on it, and open streams in total
+     * and per token (docs/security.md).
+     */
+    public record ApiLimits(int poolSize, Duration statementTimeout, int maxStreams, int maxStreamsPerToken) {
+        public static final ApiLimits DEFAULTS = new ApiLimits(10, Duration.ofSeconds(10), 200, 10);
+    }
+
+    private final Gantry api;
+    private final Gantry worker;
     private final HttpServer http;
-    private final HealthCheck health;
-    private EventHub events;
-    private LogStream logStream;
-    private final TokenService.Bootstrap bootstrap;
+    private final EventHub events;
+    private final OpenStreams streams;
+    private final TokenBootstrap bootstrap;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public GantryServer(Config c, Consumer<String> out) {
         GantryMetrics metrics = new GantryMetrics();
-        Gantry.Builder b = Gantry.builder()
-                .databaseUrl(c.database())
-                .schema(c.schema())
-                .listener(metrics)
-                .poolMetricRegistry(metrics.registry())
-                .logBufferSize(c.logBufferSize())
-                .controlHooks(new ControlHooks(LogSetup::level, LogSetup::level, c.onShutdownCommand()));
-        if (c.worker() != null) b.worker(c.worker());
-        // The worker's own connections, plus requests, the event stream's listener and poller.
-        b.poolSize((c.worker() == null ? 0 : dev.gantry.worker.WorkerRuntime.claimConnections(c.worker()) + 13) + 10);
-        gantry = b.build();
+        migrate(c, out);
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            gantry.migrate().forEach(a -> out.accept("applied migration " + a.version() + " " + a.description()));
-            DemoKinds.register(gantry);
-            if (c.worker() != null) {
-                gantry.start();
-                LogSetup.shipTo(gantry.logShipper());
-                metrics.bindWorker(gantry);
-            }
-            TimeSource time = SystemTimeSource.INSTANCE;
-            SchemaName schema = new SchemaName(c.schema());
-            Db db = new Db(gantry.dataSource());
-            TokenStore tokenStore = new TokenStore(db, schema, time);
-            TokenService tokens = new TokenService(tokenStore);
-            bootstrap = tokens.bootstrap(c.adminToken());
+            worker = c.worker() == null ? null : startWorker(c, metrics);
+            if (worker != null) opened.add(worker);
+            api = Gantry.builder().databaseUrl(c.database()).schema(c.schema()).poolName("gantry-api")
+                    .poolSize(c.limits().poolSize()).statementTimeout(c.limits().statementTimeout())
+                    .poolMetricRegistry(metrics.registry()).build();
+            opened.add(api);
+            bootstrap = bootstrap(c.adminToken());
             ObjectMapper json = ApiJson.mapper();
             Requests requests = new Requests(json, c.maxBodyBytes());
-            health = new HealthCheck(gantry.dataSource(), c.worker() == null ? null : gantry.worker(),
-                    c.worker() == null ? null : gantry.controlPlane().state());
-            WorkerStore workerStore = new WorkerStore(db, schema, time);
-            CommandStore commandStore = new CommandStore(db, schema, time);
-            events = new EventHub(gantry.dataSource(), schema, workerStore, commandStore, json, time);
-            events.start();
+            HealthCheck health = new HealthCheck(worker == null ? List.of(api) : List.of(worker, api));
+            streams = new OpenStreams(api.tokens(), c.limits().maxStreams(), c.limits().maxStreamsPerToken());
+            opened.add(streams);
+            events = new EventHub(api.changes());
+            opened.add(events);
             List<HttpServer.Resource> resources = new ArrayList<>();
-            resources.add(new JobsApi(gantry.client(), requests)::routes);
-            resources.add(new WorkersApi(workerStore, commandStore, requests, time)::routes);
-            resources.add(new EventsApi(events)::routes);
-            LogStore logStore = new LogStore(db, schema, time);
-            logStream = new LogStream(gantry.dataSource(), logStore);
-            logStream.start();
-            resources.add(new LogsApi(logStore)::routes);
-            resources.add(logStream::routes);
-            resources.add(new TokensApi(tokens, requests)::routes);
-            resources.add(new QueuesApi(gantry.queues(), gantry.stats())::routes);
-            resources.add(new StatsApi(gantry.stats())::routes);
+            resources.add(new JobsApi(api.client(), requests)::routes);
+            resources.add(new WorkersApi(api.workers(), requests)::routes);
+            resources.add(new EventsApi(events, streams)::routes);
+            resources.add(new LogsApi(api.logs())::routes);
+            resources.add(new LogStream(api.logs(), streams)::routes);
+            resources.add(new TokensApi(api.tokens(), requests)::routes);
+            resources.add(new QueuesApi(api.queues(), api.stats())::routes);
+            resources.add(new StatsApi(api.stats())::routes);
             resources.add(new OpenApiDocument()::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
-                    new Authenticator(tokenStore, java.util.Set.of("/api/events", "/api/logs/stream")), health,
+                    new Authenticator(api.tokens(), Set.of("/api/events", "/api/logs/stream")), health,
                     metrics::scrape, resources);
         } catch (RuntimeException e) {
-            if (events != null) events.stop(java.time.Duration.ofSeconds(2));
-            if (logStream != null) logStream.stop(java.time.Duration.ofSeconds(2));
-            gantry.close();
+            for (AutoCloseable a : opened.reversed()) {
+                try {
+                    a.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
+        }
+    }
+
+    /** Migrations on a short-lived pool of their own: the API's pool times statements out, and a migration may take long. */
+    private static void migrate(Config c, Consumer<String> out) {
+        try (Gantry migrator = Gantry.builder().databaseUrl(c.database()).schema(c.schema()).poolName("gantry-migrate")
+                .poolSize(2).build()) {
+            migrator.migrate().forEach(a -> out.accept("applied migration " + a.version() + " " + a.description()));
+        }
+    }
+
+    /**
+     * The in-process worker, with the demo kinds. A shutdown command stops this worker and leaves
+     * the server serving its API (docs/control-plane.md): the process is the server's, not the worker's.
+     */
+    private static Gantry startWorker(Config c, GantryMetrics metrics) {
+        AtomicReference<Gantry> self = new AtomicReference<>();
+        Gantry w = Gantry.builder().databaseUrl(c.database()).schema(c.schema()).poolName("gantry-worker")
+                .poolSize(Gantry.workerConnections(c.worker()) + 2)
+                .listener(metrics).poolMetricRegistry(metrics.registry()).logBufferSize(c.logBufferSize())
+                .controlHooks(new ControlHooks(LogSetup::level, LogSetup::level,
+                        () -> Thread.ofPlatform().name("gantry-stop-worker").start(() -> self.get().stop())))
+                .worker(c.worker()).build();
+        self.set(w);
+        try {
+            DemoKinds.register(w);
+            w.start();
+            LogSetup.shipTo(w::shipLog);
+            metrics.bindWorker(w);
+            return w;
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    private TokenBootstrap bootstrap(String adminToken) {
+        try {
+            return api.tokens().bootstrap(adminToken);
+        } catch (InvalidInputException e) {
+            throw new ConfigException(ServerSettings.ADMIN_TOKEN.env(), e.reason());
         }
     }
 
@@ -118,28 +156,32 @@ public final class GantryServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The library the API runs on (its own pool, statements timed out). */
     public Gantry gantry() {
-        return gantry;
+        return api;
+    }
+
+    /** The in-process worker, or null when the server runs none. */
+    public Gantry worker() {
+        return worker;
     }
 
     public List<HttpServer.Route> routes() {
         return http.routes();
     }
 
-    public TokenService.Bootstrap bootstrap() {
+    public TokenBootstrap bootstrap() {
         return bootstrap;
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Stops the HTTP server, the streams and the worker (releasing its jobs); idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         http.close();
-        events.stop(java.time.Duration.ofSeconds(2));
-        logStream.stop(java.time.Duration.ofSeconds(2));
-        health.close();
-        gantry.close();
+        streams.close();
+        events.close();
+        api.close();
+        if (worker != null) worker.close();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import dev.gantry.client.BulkResult;
 import dev.gantry.client.GantryClient;
 import dev.gantry.client.JobRequest;
 import dev.gantry.error.InvalidInputException;
@@ -20,7 +21,6 @@ import dev.gantry.job.JobState;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
-import dev.gantry.store.JobStore;
 
 /** {@code /api/jobs}: enqueue, list, detail, retry, cancel, delete, and bulk retry/cancel by filter. */
 public final class JobsApi {
@@ -106,7 +106,7 @@ public final class JobsApi {
         BulkRequest req = requests.body(ctx, BulkRequest.class);
         int max = req.max() == null ? JobFilter.MAX_BULK : req.max();
         JobFilter f = req.filter() == null ? JobFilter.all() : req.filter().toFilter();
-        JobStore.BulkResult result = retry ? client.retryMatching(f, max) : client.cancelMatching(f, max);
+        BulkResult result = retry ? client.retryMatching(f, max) : client.cancelMatching(f, max);
         ctx.json(Map.of(retry ? "retried" : "cancelled", result.changed(), "more", result.more()));
     }
 

@@ -11,9 +11,9 @@ import io.javalin.http.Context;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
-import dev.gantry.store.LogEntry;
-import dev.gantry.store.LogQuery;
-import dev.gantry.store.LogStore;
+import dev.gantry.client.LogEntry;
+import dev.gantry.client.LogQuery;
+import dev.gantry.client.LogClient;
 
 /**
  * {@code GET /api/logs}: shipped worker log lines, filtered by {@code worker}, minimum
@@ -23,9 +23,9 @@ import dev.gantry.store.LogStore;
 public final class LogsApi {
     static final String[] FILTER_PARAMS = {"worker", "level", "job_id", "q"};
 
-    private final LogStore logs;
+    private final LogClient logs;
 
-    public LogsApi(LogStore logs) {
+    public LogsApi(LogClient logs) {
         this.logs = logs;
     }
 

@@ -16,7 +16,7 @@ import dev.gantry.stats.JobStats;
 import dev.gantry.stats.QueueStats;
 import dev.gantry.stats.StateCounts;
 import dev.gantry.stats.StatsReader;
-import dev.gantry.store.QueueSummary;
+import dev.gantry.client.QueueSummary;
 
 /**
  * {@code /api/queues}: every known queue with its pause state and the workers serving it, and

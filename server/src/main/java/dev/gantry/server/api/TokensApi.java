@@ -6,18 +6,19 @@ import java.util.Map;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import dev.gantry.client.IssuedToken;
+import dev.gantry.client.TokenClient;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.Role;
-import dev.gantry.server.auth.TokenService;
 import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
 
 /** {@code /api/tokens}: admins create, list and revoke API tokens. The plain token is shown once, at creation. */
 public final class TokensApi {
-    private final TokenService tokens;
+    private final TokenClient tokens;
     private final Requests requests;
 
-    public TokensApi(TokenService tokens, Requests requests) {
+    public TokensApi(TokenClient tokens, Requests requests) {
         this.tokens = tokens;
         this.requests = requests;
     }
@@ -46,10 +47,10 @@ public final class TokensApi {
     private void create(Context ctx) {
         Requests.onlyParams(ctx);
         CreateTokenRequest req = requests.body(ctx, CreateTokenRequest.class);
-        TokenService.Issued issued = tokens.create(req.name(), req.role(), req.expiresAt(),
+        IssuedToken issued = tokens.create(req.name(), req.role(), req.expiresAt(),
                 "api:" + Authenticator.principal(ctx).name());
         var t = issued.token();
-        ctx.status(201).json(new CreatedToken(issued.plain(), t.id(), t.name(), t.role(), t.prefix(), t.createdAt(), t.expiresAt()));
+        ctx.status(201).json(new CreatedToken(issued.secret(), t.id(), t.name(), t.role(), t.prefix(), t.createdAt(), t.expiresAt()));
     }
 
     /** The answer to a create: the only time the plain token is shown. */

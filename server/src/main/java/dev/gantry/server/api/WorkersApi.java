@@ -1,7 +1,7 @@
 package dev.gantry.server.api;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import dev.gantry.client.Command;
+import dev.gantry.client.WorkerClient;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
-import dev.gantry.store.CommandStore;
-import dev.gantry.store.WorkerCommand;
-import dev.gantry.store.WorkerStore;
-import dev.gantry.time.TimeSource;
 
 /**
  * {@code /api/workers}: the registry with derived liveness, and commands to one worker or all
@@ -25,18 +23,13 @@ import dev.gantry.time.TimeSource;
  */
 public final class WorkersApi {
     static final long MAX_WAIT_MS = 30_000;
-    private static final long POLL_MS = 50;
 
-    private final WorkerStore workers;
-    private final CommandStore commands;
+    private final WorkerClient workers;
     private final Requests requests;
-    private final TimeSource time;
 
-    public WorkersApi(WorkerStore workers, CommandStore commands, Requests requests, TimeSource time) {
+    public WorkersApi(WorkerClient workers, Requests requests) {
         this.workers = workers;
-        this.commands = commands;
         this.requests = requests;
-        this.time = time;
     }
 
     public void routes(RoutesConfig r) {
@@ -53,15 +46,14 @@ public final class WorkersApi {
 
     private void list(Context ctx) {
         Requests.onlyParams(ctx);
-        Instant now = time.now();
-        ctx.json(Map.of("workers", workers.all().stream().map(w -> WorkerView.of(w, now)).toList()));
+        Instant now = Instant.now();
+        ctx.json(Map.of("workers", workers.list().stream().map(w -> WorkerView.of(w, now)).toList()));
     }
 
     private void get(Context ctx) {
         Requests.onlyParams(ctx);
         String id = ctx.pathParam("id");
-        Instant now = time.now();
-        ctx.json(workers.all().stream().filter(w -> w.id().equals(id)).findFirst().map(w -> WorkerView.of(w, now))
+        ctx.json(workers.get(id).map(w -> WorkerView.of(w, Instant.now()))
                 .orElseThrow(() -> ApiException.notFound("worker " + Requests.clip(id))));
     }
 
@@ -71,27 +63,20 @@ public final class WorkersApi {
         CommandRequest req = requests.body(ctx, CommandRequest.class);
         if (req.command() == null) throw new InvalidInputException("command", "is required");
         if (req.payload() != null && !req.payload().isObject()) throw new InvalidInputException("payload", "must be a JSON object");
-        if (!target.equals("*") && workers.all().stream().noneMatch(w -> w.id().equals(target))) {
+        if (!target.equals("*") && workers.get(target).isEmpty()) {
             throw ApiException.notFound("worker " + Requests.clip(target));
         }
-        long id = commands.send(target, req.command(), req.payload() == null ? "{}" : req.payload().toString());
-        List<WorkerCommand> copies = commands.get(id);
-        long deadline = System.nanoTime() + (waitMs == null ? 0 : waitMs) * 1_000_000;
-        while (copies.stream().anyMatch(c -> c.status().equals("pending")) && System.nanoTime() < deadline) {
-            Thread.sleep(POLL_MS);
-            copies = commands.get(id);
-        }
-        if (copies.isEmpty()) {
+        Command sent = workers.send(target, req.command(), req.payload() == null ? "{}" : req.payload().toString());
+        if (sent.deliveries().isEmpty()) {
             throw new ApiException(409, "no_live_workers", "no live worker received the command", Map.of());
         }
-        ctx.status(202).json(CommandView.of(id, copies));
+        Command answered = waitMs == null || waitMs == 0 ? sent : workers.await(sent.id(), Duration.ofMillis(waitMs));
+        ctx.status(202).json(CommandView.of(answered));
     }
 
     private void command(Context ctx) {
         Requests.onlyParams(ctx);
         long id = Requests.idParam(ctx, "id");
-        List<WorkerCommand> copies = commands.get(id);
-        if (copies.isEmpty()) throw ApiException.notFound("command " + id);
-        ctx.json(CommandView.of(copies.getFirst().broadcastId() != null ? copies.getFirst().broadcastId() : id, copies));
+        ctx.json(workers.command(id).map(CommandView::of).orElseThrow(() -> ApiException.notFound("command " + id)));
     }
 }

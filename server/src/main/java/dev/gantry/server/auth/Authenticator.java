@@ -1,19 +1,15 @@
 package dev.gantry.server.auth;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.security.RouteRole;
 
+import dev.gantry.client.TokenClient;
 import dev.gantry.server.http.ApiException;
-import dev.gantry.store.ApiToken;
-import dev.gantry.store.TokenStore;
 
 /**
  * Checks every matched request against its route's role: {@code Authorization: Bearer <token>},
@@ -22,16 +18,13 @@ import dev.gantry.store.TokenStore;
  * refused: forgetting to declare one must not open an endpoint.
  */
 public final class Authenticator {
-    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
-
     /** The query parameter that may carry the token on stream endpoints: EventSource cannot set headers. */
     public static final String QUERY_TOKEN = "access_token";
 
-    private final TokenStore tokens;
+    private final TokenClient tokens;
     private final Set<String> queryTokenPaths;
-    private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    public Authenticator(TokenStore tokens, Set<String> queryTokenPaths) {
+    public Authenticator(TokenClient tokens, Set<String> queryTokenPaths) {
         this.tokens = tokens;
         this.queryTokenPaths = Set.copyOf(queryTokenPaths);
     }
@@ -61,19 +54,8 @@ public final class Authenticator {
     /** The caller a header names, when it carries a live token. */
     public Optional<Principal> authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
-        String token = authorization.substring(7).trim();
-        if (token.isEmpty() || token.length() > 200) return Optional.empty();
-        Optional<ApiToken> found = tokens.findActive(TokenCodec.sha256(token));
-        found.ifPresent(this::touch);
-        return found.map(t -> new Principal(t.id(), t.name(), Role.ofToken(t.role())));
-    }
-
-    private void touch(ApiToken t) {
-        Instant now = Instant.now();
-        Instant last = lastTouched.get(t.id());
-        if (last != null && last.plus(TOUCH_EVERY).isAfter(now)) return;
-        lastTouched.put(t.id(), now);
-        tokens.touch(t.id());
+        return tokens.authenticate(authorization.substring(7).trim())
+                .map(t -> new Principal(t.id(), t.name(), Role.ofToken(t.role())));
     }
 
     public static Principal principal(Context ctx) {

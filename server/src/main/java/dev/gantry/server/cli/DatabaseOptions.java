@@ -6,7 +6,7 @@ import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.server.embedded.EmbeddedDatabase;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 
 /** The database flags shared by commands that talk to PostgreSQL directly. */
 final class DatabaseOptions {

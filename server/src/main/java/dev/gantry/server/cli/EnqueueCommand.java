@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.gantry.server.api.JobView;
 import dev.gantry.client.EnqueueOptions;
 import dev.gantry.client.GantryClient;
 import dev.gantry.client.JobRequest;
@@ -175,7 +176,7 @@ public final class EnqueueCommand implements Callable<Integer> {
     private void print(List<Job> jobs) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, file == null ? JobView.of(jobs.getFirst()) : JobView.of(jobs));
+            JsonOutput.print(out, file == null ? JobView.of(jobs.getFirst()) : jobs.stream().map(JobView::of).toList());
             return;
         }
         RelativeTime time = RelativeTime.system();

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.gantry.server.api.JobView;
 import dev.gantry.client.GantryClient;
 import dev.gantry.job.Job;
 import dev.gantry.server.cli.output.JsonOutput;

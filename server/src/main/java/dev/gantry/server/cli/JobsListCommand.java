@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.gantry.server.api.JobView;
 import dev.gantry.job.Job;
 import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobPage;
@@ -90,7 +91,7 @@ public final class JobsListCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, new Page(JobView.of(page.jobs()), page.nextCursor()));
+            JsonOutput.print(out, new Page(page.jobs().stream().map(JobView::of).toList(), page.nextCursor()));
             return 0;
         }
         if (page.jobs().isEmpty()) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.gantry.server.api.JobView;
 import dev.gantry.error.JobNotFoundException;
 import dev.gantry.job.AttemptError;
 import dev.gantry.job.Job;

@@ -10,9 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.gantry.server.cli.output.JsonOutput;
-import dev.gantry.store.LogEntry;
-import dev.gantry.store.LogQuery;
-import dev.gantry.store.LogStore;
+import dev.gantry.client.LogEntry;
+import dev.gantry.client.LogQuery;
+import dev.gantry.client.LogClient;
+import dev.gantry.server.api.LogsApi;
 
 /** {@code gantry logs}: the workers' shipped log lines (gantry.worker_logs), optionally followed live. */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
@@ -59,30 +60,24 @@ public final class LogsCommand implements Callable<Integer> {
         LogQuery query = new LogQuery(worker, level, job, grep, null, null, limit);
         PrintWriter out = spec.commandLine().getOut();
         try (Database database = db.open()) {
-            LogStore logs = database.logs();
+            LogClient logs = database.logs();
             // Taken before the filtered query, so a line shipped between the two is printed, not skipped.
-            long newest = newestId(logs);
+            long newest = logs.latestId();
             List<LogEntry> latest = logs.query(query);
             for (LogEntry e : latest.reversed()) print(out, e);
             out.flush();
             if (!follow) return 0;
             long last = latest.isEmpty() ? newest : Math.max(newest, latest.getFirst().id());
-            new LogTail(logs, database.dataSource(), query, line -> print(out, line)).follow(last, out);
+            new LogTail(logs, query, line -> print(out, line)).follow(last, out);
         }
         return 0;
     }
 
-    private static long newestId(LogStore logs) {
-        List<LogEntry> newest = logs.query(LogQuery.latest().withLimit(1));
-        return newest.isEmpty() ? 0 : newest.getFirst().id();
-    }
-
     private void print(PrintWriter out, LogEntry e) {
-        LogLine line = LogLine.of(e);
         if (json) {
-            JsonOutput.printLine(out, line);
+            JsonOutput.printLine(out, LogsApi.LogView.of(e));
         } else {
-            out.println(line.text());
+            out.println(LogLine.text(e));
         }
     }
 }

@@ -14,7 +14,6 @@ import dev.gantry.Gantry;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.error.GantryException;
-import dev.gantry.store.Migrator;
 
 /** {@code gantry migrate}: creates or upgrades the schema and prints what it applied. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -38,11 +37,11 @@ public final class MigrateCommand implements Callable<Integer> {
             return GantryCommand.EXIT_CONFIG;
         }
         try (Gantry gantry = Gantry.builder().databaseUrl(url).schema(db.schema).poolSize(2).failFast(true).build()) {
-            List<Migrator.Applied> applied = gantry.migrate();
+            List<Gantry.Migration> applied = gantry.migrate();
             if (applied.isEmpty()) {
                 out.println("schema " + db.schema + " is up to date");
             } else {
-                for (Migrator.Applied a : applied) out.println("applied " + a.version() + " " + a.description());
+                for (Gantry.Migration a : applied) out.println("applied " + a.version() + " " + a.description());
                 out.println("schema " + db.schema + " migrated (" + applied.size() + " applied)");
             }
             out.flush();

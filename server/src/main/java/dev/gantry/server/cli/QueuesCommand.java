@@ -14,7 +14,7 @@ import dev.gantry.server.cli.output.JsonOutput;
 import dev.gantry.server.cli.output.RelativeTime;
 import dev.gantry.server.cli.output.Table;
 import dev.gantry.client.QueueClient;
-import dev.gantry.store.QueueSummary;
+import dev.gantry.client.QueueSummary;
 
 /** {@code gantry queues list|pause|resume}: queues and their pause for all workers (docs/control-plane.md). */
 @Command(name = "queues", mixinStandardHelpOptions = true,

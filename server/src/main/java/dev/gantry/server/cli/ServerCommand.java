@@ -17,7 +17,7 @@ import dev.gantry.config.WorkerConfig;
 import dev.gantry.error.GantryException;
 import dev.gantry.server.embedded.EmbeddedDatabase;
 import dev.gantry.server.GantryServer;
-import dev.gantry.server.auth.TokenService;
+import dev.gantry.client.TokenBootstrap;
 import dev.gantry.server.logging.LogSetup;
 import dev.gantry.server.logging.SecretMask;
 import dev.gantry.server.settings.ServerSettings;
@@ -82,13 +82,14 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         SecretMask.INSTANCE.add(db.password());
-        CountDownLatch exited = new CountDownLatch(1);
         GantryServer server;
         try {
             server = new GantryServer(new GantryServer.Config(db, settings.get(WorkerSettings.SCHEMA).value(),
                     settings.get(ServerSettings.HTTP_HOST), settings.get(ServerSettings.HTTP_PORT), adminToken,
                     settings.get(ServerSettings.MAX_BODY_BYTES), worker, settings.get(WorkerSettings.LOG_BUFFER),
-                    exited::countDown), line -> {
+                    new GantryServer.ApiLimits(settings.get(ServerSettings.API_POOL_SIZE),
+                            settings.get(ServerSettings.API_STATEMENT_TIMEOUT), settings.get(ServerSettings.MAX_STREAMS),
+                            settings.get(ServerSettings.MAX_STREAMS_PER_TOKEN))), line -> {
                         out.println(line);
                         out.flush();
                     });
@@ -99,12 +100,10 @@ public final class ServerCommand implements Callable<Integer> {
         }
         // With the embedded database, its own hook stops the server first and PostgreSQL last:
         // JVM hooks run concurrently, so a second hook would race PostgreSQL's stop.
-        Thread hook = null;
         if (embedded != null) {
             embedded.beforeStop(server::close);
         } else {
-            hook = new Thread(server::close, "gantry-sigterm");
-            Runtime.getRuntime().addShutdownHook(hook);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-sigterm"));
         }
         banner(out, server, settings.get(ServerSettings.HTTP_HOST));
         if (embedded != null) {
@@ -114,11 +113,9 @@ public final class ServerCommand implements Callable<Integer> {
         }
         log.atInfo().setMessage("server started").addKeyValue("port", server.port()).addKeyValue("database", db.redacted())
                 .addKeyValue("worker", worker == null ? "none" : worker.workerId()).log();
-        exited.await();
-        log.atInfo().setMessage("shutting down on command").log();
-        if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
-        server.close();
-        if (embedded != null) embedded.close();
+        // Serves until SIGTERM or SIGINT, whose hook closes the server. A shutdown command stops
+        // only the in-process worker: the API goes on serving (docs/control-plane.md).
+        new CountDownLatch(1).await();
         return 0;
     }
 
@@ -128,15 +125,15 @@ public final class ServerCommand implements Callable<Integer> {
         out.println("Gantry is running: dashboard http://" + shown + ":" + server.port() + "/  API http://" + shown + ":"
                 + server.port() + "/api");
         switch (server.bootstrap()) {
-            case TokenService.Bootstrap.Generated g -> {
-                out.println("Admin token (shown once, save it now): " + g.plain());
-                out.println("  e.g. curl -H 'Authorization: Bearer " + g.plain() + "' http://" + shown + ":" + server.port()
+            case TokenBootstrap.Generated g -> {
+                out.println("Admin token (shown once, save it now): " + g.secret());
+                out.println("  e.g. curl -H 'Authorization: Bearer " + g.secret() + "' http://" + shown + ":" + server.port()
                         + "/api/stats");
             }
-            case TokenService.Bootstrap.FromEnvironment f -> out.println(f.revoked()
+            case TokenBootstrap.Given f -> out.println(f.revoked()
                     ? "GANTRY_ADMIN_TOKEN was revoked and is not accepted; set a new one or use another admin token"
                     : "Admin token: the value of GANTRY_ADMIN_TOKEN");
-            case TokenService.Bootstrap.Existing e -> out.println("Admin tokens exist (" + e.admins()
+            case TokenBootstrap.Existing e -> out.println("Admin tokens exist (" + e.admins()
                     + "); use one, or create another with `gantry tokens create NAME --role admin`");
         }
         out.flush();

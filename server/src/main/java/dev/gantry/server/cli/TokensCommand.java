@@ -11,11 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import dev.gantry.server.auth.TokenService;
+import dev.gantry.client.IssuedToken;
 import dev.gantry.server.cli.output.JsonOutput;
 import dev.gantry.server.cli.output.RelativeTime;
 import dev.gantry.server.cli.output.Table;
-import dev.gantry.store.ApiToken;
+import dev.gantry.client.ApiToken;
 
 /**
  * {@code gantry tokens create|list|revoke}: the server's API tokens, straight in the database
@@ -59,16 +59,16 @@ public final class TokensCommand implements Runnable {
         @Override
         public Integer call() {
             Instant expires = expiresIn == null ? null : Instant.now().plus(TimeInput.duration(expiresIn));
-            TokenService.Issued issued;
+            IssuedToken issued;
             try (Database database = db.open()) {
                 issued = database.tokens().create(name, role, expires, "cli");
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Map.of("token", issued.plain(), "id", issued.token().id(), "name", issued.token().name(),
+                JsonOutput.print(out, Map.of("token", issued.secret(), "id", issued.token().id(), "name", issued.token().name(),
                         "role", issued.token().role()));
             } else {
-                out.println(issued.plain());
+                out.println(issued.secret());
                 spec.commandLine().getErr().println("token " + issued.token().id() + " \"" + name + "\" (" + role
                         + ") created; it is shown only now");
                 spec.commandLine().getErr().flush();

@@ -17,7 +17,7 @@ import dev.gantry.Gantry;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.WorkerConfig;
-import dev.gantry.control.ControlHooks;
+import dev.gantry.config.ControlHooks;
 import dev.gantry.server.kinds.demo.DemoKinds;
 import dev.gantry.server.logging.LogSetup;
 import dev.gantry.server.observability.GantryMetrics;
@@ -91,7 +91,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .addKeyValue("database", db.redacted()).addKeyValue("queues", dev.gantry.config.QueueConfig.format(settings.get(WorkerSettings.QUEUES)))
                 .log();
         gantry.start();
-        LogSetup.shipTo(gantry.logShipper());
+        LogSetup.shipTo(gantry::shipLog);
         WorkerHttp http = startHttp(settings.get(WorkerSettings.HTTP_PORT), gantry, metrics);
         exited.await();
         if (http != null) http.close();
@@ -116,7 +116,7 @@ public final class WorkerCommand implements Callable<Integer> {
         metrics.bindWorker(gantry);
         if (port == 0) return null;
         try {
-            WorkerHttp http = new WorkerHttp(port, gantry.dataSource(), gantry.worker(), gantry.controlPlane().state(), metrics);
+            WorkerHttp http = new WorkerHttp(port, gantry, metrics);
             log.atInfo().setMessage("health and metrics listening").addKeyValue("port", http.port()).log();
             return http;
         } catch (java.io.IOException e) {

@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 import dev.gantry.server.cli.output.JsonOutput;
 import dev.gantry.server.cli.output.RelativeTime;
 import dev.gantry.server.cli.output.Table;
-import dev.gantry.store.WorkerCommand;
-import dev.gantry.store.WorkerRecord;
+import dev.gantry.client.CommandDelivery;
+import dev.gantry.server.api.CommandView;
+import dev.gantry.client.Worker;
 
 /**
  * What every worker command shares: a target (one worker id, or {@code --all} live workers),
@@ -60,38 +61,29 @@ abstract class WorkerControlCommand implements Callable<Integer> {
         return JsonOutput.MAPPER.createObjectNode();
     }
 
-    /** What --json prints. */
-    record Result(long commandId, String command, String target, Object payload, boolean complete,
-                  List<CommandDelivery.Ack> acks) {
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         if (all == (workerId != null)) throw usage("name one worker ID or --all");
         if (waitMs < 0) throw usage("--wait-ms must be >= 0");
-        ObjectNode payload = payload();
         String target = all ? "*" : workerId;
-        List<WorkerCommand> rows;
-        long id;
+        dev.gantry.client.Command answered;
         try (Database database = db.open()) {
-            requireTarget(database.workers().all());
-            id = database.commands().send(target, command(), payload.toString());
-            rows = noWait ? database.commands().get(id)
-                    : new CommandDelivery(database.commands()).await(id, Duration.ofMillis(waitMs));
+            requireTarget(database.workers().list());
+            dev.gantry.client.Command sent = database.workers().send(target, command(), payload().toString());
+            answered = noWait ? sent : database.workers().await(sent.id(), Duration.ofMillis(waitMs));
         }
-        boolean complete = rows.stream().noneMatch(CommandDelivery::pending);
-        print(new Result(id, command(), target, payload, complete, rows.stream().map(CommandDelivery.Ack::of).toList()));
+        print(target, answered);
         if (noWait) return 0;
-        if (rows.stream().anyMatch(r -> r.status().equals("failed") || r.status().equals("expired"))) {
+        if (answered.deliveries().stream().anyMatch(d -> d.status().equals("failed") || d.status().equals("expired"))) {
             return GantryCommand.EXIT_NOT_APPLIED;
         }
-        return complete ? 0 : GantryCommand.EXIT_TIMEOUT;
+        return answered.complete() ? 0 : GantryCommand.EXIT_TIMEOUT;
     }
 
     /** A missing worker is "not found" (exit 3) here rather than the SQL API's bad input. */
-    private void requireTarget(List<WorkerRecord> workers) {
+    private void requireTarget(List<Worker> workers) {
         if (all) {
-            if (workers.stream().noneMatch(WorkerRecord::alive)) {
+            if (workers.stream().noneMatch(Worker::alive)) {
                 throw new CliException(GantryCommand.EXIT_NOT_FOUND, "no live worker to send " + command() + " to");
             }
         } else if (workers.stream().noneMatch(w -> w.id().equals(workerId))) {
@@ -99,23 +91,23 @@ abstract class WorkerControlCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Result r) {
+    /** --json: the command as the API shows it; else one row per worker's answer. */
+    private void print(String target, dev.gantry.client.Command c) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, r);
+            JsonOutput.print(out, CommandView.of(c));
             return;
         }
         if (noWait) {
-            out.println("sent " + r.command() + " to " + (all ? r.acks().size() + " live worker(s)" : r.target())
-                    + " (command " + r.commandId() + ")");
+            out.println("sent " + command() + " to " + (all ? c.deliveries().size() + " live worker(s)" : target)
+                    + " (command " + c.id() + ")");
             out.flush();
             return;
         }
         Table t = new Table("WORKER", "COMMAND", "STATUS", "TOOK", "ERROR");
-        for (CommandDelivery.Ack a : r.acks()) {
-            String status = a.status().equals("pending") ? "no answer within " + waitMs + "ms" : a.status();
-            t.row(a.workerId(), r.command(), status,
-                    a.tookMs() == null ? null : RelativeTime.span(Duration.ofMillis(a.tookMs())), a.error());
+        for (CommandDelivery d : c.deliveries()) {
+            String status = d.pending() ? "no answer within " + waitMs + "ms" : d.status();
+            t.row(d.workerId(), command(), status, d.took() == null ? null : RelativeTime.span(d.took()), d.error());
         }
         t.print(out);
     }

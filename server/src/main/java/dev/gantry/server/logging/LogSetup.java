@@ -1,5 +1,9 @@
 package dev.gantry.server.logging;
 
+import java.util.function.Consumer;
+
+import dev.gantry.client.LogRecord;
+
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -60,7 +64,7 @@ public final class LogSetup {
     }
 
     /** Ships every log event of this process to gantry.worker_logs through the shipper. */
-    public static void shipTo(dev.gantry.control.LogShipper shipper) {
+    public static void shipTo(Consumer<LogRecord> shipper) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         WorkerLogAppender appender = new WorkerLogAppender(shipper, SecretMask.INSTANCE);
         appender.setContext(ctx);

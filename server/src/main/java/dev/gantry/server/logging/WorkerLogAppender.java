@@ -2,6 +2,7 @@ package dev.gantry.server.logging;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,21 +11,20 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 
-import dev.gantry.control.LogShipper;
-import dev.gantry.store.LogRow;
+import dev.gantry.client.LogRecord;
 
 /**
- * Hands every log event of the worker process to the {@link LogShipper}: level, message, logger,
+ * Hands every log event of the worker process to the worker's log shipping ({@code Gantry.shipLog}): level, message, logger,
  * key-value pairs and MDC as fields, the job id from the MDC, the exception. Secrets are masked.
  * Runs on the logging thread, so it only converts and queues.
  */
 final class WorkerLogAppender extends AppenderBase<ILoggingEvent> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LogShipper shipper;
+    private final Consumer<LogRecord> shipper;
     private final SecretMask mask;
 
-    WorkerLogAppender(LogShipper shipper, SecretMask mask) {
+    WorkerLogAppender(Consumer<LogRecord> shipper, SecretMask mask) {
         this.shipper = shipper;
         this.mask = mask;
         setName("gantry-worker-logs");
@@ -51,7 +51,7 @@ final class WorkerLogAppender extends AppenderBase<ILoggingEvent> {
             }
         }
         String exception = e.getThrowableProxy() == null ? null : mask.mask(ThrowableProxyUtil.asString(e.getThrowableProxy()));
-        shipper.offer(new LogRow(jobId, e.getLevel().toString(), e.getLoggerName(), mask.mask(e.getFormattedMessage()),
+        shipper.accept(new LogRecord(jobId, e.getLevel().toString(), e.getLoggerName(), mask.mask(e.getFormattedMessage()),
                 fields.isEmpty() ? null : fields.toString(), exception, Instant.ofEpochMilli(e.getTimeStamp())));
     }
 }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,7 +21,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import dev.gantry.Gantry;
 import dev.gantry.event.GantryListener;
+import dev.gantry.health.WorkerStats;
 import dev.gantry.event.JobFinished;
 import dev.gantry.event.OutcomeRejected;
 
@@ -89,18 +93,27 @@ public final class GantryMetrics implements GantryListener {
         Counter.builder("gantry.jobs.rescued").tags("state", "discarded").register(registry).increment(discarded);
     }
 
-    /** The gauges that need the running worker. */
-    public void bindWorker(dev.gantry.Gantry gantry) {
-        var runtime = gantry.worker();
-        gauge("gantry.jobs.running", "Jobs this worker is running", runtime::runningJobs);
-        gauge("gantry.logs.dropped", "Log events dropped by the shipper", gantry.logShipper()::dropped);
-        gauge("gantry.logs.shipped", "Log events shipped to gantry.worker_logs", gantry.logShipper()::shipped);
+    /** Counts a component's failures (each also logged with its name and shown on /health). */
+    @Override
+    public void componentFailed(String component, Throwable error) {
+        Counter.builder("gantry.component.failures").description("Unexpected errors of a component's loop, each followed by a restart")
+                .tags("component", component).register(registry).increment();
+    }
+
+    /** The gauges that need the running worker; they read 0 while it is stopped. */
+    public void bindWorker(Gantry gantry) {
+        gauge("gantry.jobs.running", "Jobs this worker is running", stat(gantry, WorkerStats::runningJobs));
+        gauge("gantry.logs.dropped", "Log events dropped by the shipper", stat(gantry, WorkerStats::logsDropped));
+        gauge("gantry.logs.shipped", "Log events shipped to gantry.worker_logs", stat(gantry, WorkerStats::logsShipped));
         gauge("gantry.logs.buffer.high_water", "Most log events ever queued at once",
-                gantry.logShipper()::highWater);
-        for (var q : runtime.queues()) {
+                stat(gantry, WorkerStats::logBufferHighWater));
+        for (String queue : gantry.workerStats().map(w -> w.availableByQueue().keySet()).orElse(Set.of())) {
             gauge("gantry.queue.available", "Available jobs in the queue at the last monitor run",
-                    () -> gantry.queueMonitor().last().stream().filter(c -> c.queue().equals(q.name()))
-                            .mapToLong(c -> c.available()).sum(), "queue", q.name());
+                    stat(gantry, w -> w.availableByQueue().getOrDefault(queue, 0L)), "queue", queue);
         }
+    }
+
+    private static Supplier<Number> stat(Gantry gantry, ToLongFunction<WorkerStats> value) {
+        return () -> gantry.workerStats().map(value::applyAsLong).orElse(0L);
     }
 }

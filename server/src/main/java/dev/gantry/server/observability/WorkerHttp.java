@@ -4,35 +4,34 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.gantry.control.WorkerState;
-import dev.gantry.worker.WorkerRuntime;
+import dev.gantry.Gantry;
 
 /**
  * A worker process's /health and /metrics, on a small JDK HTTP server. Health is 200 while the
- * database answers and heartbeats are being written, 503 with the reason otherwise (database
- * unreachable, or the worker wedged: no heartbeat within the dead timeout).
+ * database answers and every part of the worker is up, 503 with the reason otherwise (database
+ * unreachable, a component restarting or stalled, no heartbeat within the dead timeout).
  */
 public final class WorkerHttp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HealthCheck health;
     private final GantryMetrics metrics;
 
-    public WorkerHttp(int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state, GantryMetrics metrics)
-            throws IOException {
-        this.health = new HealthCheck(dataSource, runtime, state);
+    public WorkerHttp(int port, Gantry gantry, GantryMetrics metrics) throws IOException {
+        this.health = new HealthCheck(List.of(gantry));
         this.metrics = metrics;
         server = HttpServer.create(new InetSocketAddress(port), 16);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(executor);
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
         server.start();
@@ -54,6 +53,7 @@ public final class WorkerHttp implements AutoCloseable {
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
@@ -63,6 +63,6 @@ public final class WorkerHttp implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        health.close();
+        executor.shutdownNow();
     }
 }

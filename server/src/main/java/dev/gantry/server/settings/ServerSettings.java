@@ -1,6 +1,7 @@
 package dev.gantry.server.settings;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,16 +32,29 @@ public final class ServerSettings {
     public static final Setting<Long> MAX_BODY_BYTES = Setting.of("GANTRY_MAX_BODY_BYTES", "--max-body-bytes", "5242880",
             "Largest request body the API reads; larger ones get 413", raw -> Parsers.number(raw, 1024, 1L << 30));
 
-    /** Server rows first, then the worker's rows that the in-process worker uses. */
-    public static final List<Setting<?>> ALL = all();
+    public static final Setting<Integer> API_POOL_SIZE = Setting.of("GANTRY_API_POOL_SIZE", "--api-pool-size", "10",
+            "Connections the API and its streams may use; the in-process worker has a pool of its own",
+            raw -> (int) Parsers.number(raw, 2, 500));
+    public static final Setting<Duration> API_STATEMENT_TIMEOUT = Setting.of("GANTRY_API_STATEMENT_TIMEOUT_MS",
+            "--api-statement-timeout-ms", "10000",
+            "Longest any API or stream query may run before PostgreSQL cancels it (the request gets 503)",
+            raw -> Parsers.millis(raw, 100, 3_600_000));
+    public static final Setting<Integer> MAX_STREAMS = Setting.of("GANTRY_MAX_STREAMS", "--max-streams", "200",
+            "Most event and log streams open at once; more get 429", raw -> (int) Parsers.number(raw, 1, 100_000));
+    public static final Setting<Integer> MAX_STREAMS_PER_TOKEN = Setting.of("GANTRY_MAX_STREAMS_PER_TOKEN",
+            "--max-streams-per-token", "10", "Most streams one API token may hold open at once; more get 429",
+            raw -> (int) Parsers.number(raw, 1, 100_000));
 
     /** The rows only the server has (for the configuration reference). */
     public static final List<Setting<?>> OWN = List.of(DATABASE_URL, HTTP_PORT, HTTP_HOST, ADMIN_TOKEN, DATA_DIR,
-            MAX_BODY_BYTES);
+            MAX_BODY_BYTES, API_POOL_SIZE, API_STATEMENT_TIMEOUT, MAX_STREAMS, MAX_STREAMS_PER_TOKEN);
+
+    /** Server rows first, then the worker's rows that the in-process worker uses. */
+    public static final List<Setting<?>> ALL = all();
+
 
     private static List<Setting<?>> all() {
-        List<Setting<?>> out = new ArrayList<>(List.of(DATABASE_URL, HTTP_PORT, HTTP_HOST, ADMIN_TOKEN, DATA_DIR,
-                MAX_BODY_BYTES));
+        List<Setting<?>> out = new ArrayList<>(OWN);
         for (Setting<?> s : WorkerSettings.ALL) {
             if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT) out.add(s);
         }

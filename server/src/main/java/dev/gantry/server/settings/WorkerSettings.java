@@ -7,7 +7,7 @@ import java.util.Set;
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.QueueConfig;
 import dev.gantry.config.WorkerConfig;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 
 /** The settings of a worker process (and, with more rows, of the server): the one table. */
 public final class WorkerSettings {

@@ -1,95 +1,79 @@
 package dev.gantry.server.sse;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sql.DataSource;
-
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.gantry.lifecycle.PeriodicLoop;
-import dev.gantry.lifecycle.Service;
-import dev.gantry.notify.PostgresNotifier;
+import dev.gantry.client.ChangeFeed;
+import dev.gantry.client.ChangeListener;
+import dev.gantry.client.CommandDelivery;
+import dev.gantry.client.Subscription;
+import dev.gantry.client.Worker;
+import dev.gantry.event.JobStateChange;
 import dev.gantry.server.api.WorkerView;
-import dev.gantry.store.CommandStore;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.WorkerCommand;
-import dev.gantry.store.WorkerRecord;
-import dev.gantry.store.WorkerStore;
-import dev.gantry.time.TimeSource;
 
 /**
- * The source of {@code /api/events}: job state changes (from the jobs table's NOTIFY on
- * {@code <schema>.job_events}), and worker and command changes (polled every second from their
- * small tables). Every event gets an id {@code <epoch>-<seq>}; the last {@link #HISTORY} are
- * kept so a client that reconnects with Last-Event-ID gets what it missed, or a {@code reset}
- * event when that is no longer possible (too old, or another server process).
+ * The source of {@code /api/events}: the library's {@link ChangeFeed} (job state changes, worker
+ * and command changes) turned into stream events. Every event gets an id {@code <epoch>-<seq>};
+ * the last {@link #HISTORY} are kept so a client that reconnects with Last-Event-ID gets what it
+ * missed, or a {@code reset} event when that is no longer possible (too old, or another server
+ * process).
  */
-public final class EventHub implements Service {
-    private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+public final class EventHub implements AutoCloseable {
     static final int HISTORY = 10_000;
-    private static final Duration POLL = Duration.ofSeconds(1);
 
-    private final PostgresNotifier notifier;
-    private final WorkerStore workers;
-    private final CommandStore commands;
-    private final ObjectMapper json;
-    private final TimeSource time;
     private final String epoch = Long.toString(System.currentTimeMillis(), 36);
     private final ArrayDeque<SseEvent> history = new ArrayDeque<>();
     private final List<SseSession> sessions = new CopyOnWriteArrayList<>();
-    private final PeriodicLoop poller;
+    private final Subscription subscription;
     private long seq;
-
-    private Map<String, WorkerView> lastWorkers;
-    private long lastCommandId = -1;
-    private final Set<Long> pendingCommands = new HashSet<>();
-
-    public EventHub(DataSource dataSource, SchemaName schema, WorkerStore workers, CommandStore commands,
-                    ObjectMapper json, TimeSource time) {
-        this.notifier = new PostgresNotifier(dataSource);
-        this.workers = workers;
-        this.commands = commands;
-        this.json = json;
-        this.time = time;
-        notifier.subscribe(schema.value() + ".job_events", this::onJobEvents);
-        poller = new PeriodicLoop("gantry-events", POLL, this::poll);
-    }
 
     /** A command copy changed: created, acknowledged, failed or expired. */
     public record CommandEvent(long id, Long broadcastId, String workerId, String command, @JsonRawValue String payload,
                                String status, String error, Instant createdAt, Instant processedAt) {
-        static CommandEvent of(WorkerCommand c) {
-            return new CommandEvent(c.id(), c.broadcastId(), c.workerId(), c.command(), c.payload(), c.status(), c.error(),
-                    c.createdAt(), c.processedAt());
+        static CommandEvent of(CommandDelivery c) {
+            return new CommandEvent(c.id(), c.broadcastId(), c.workerId(), c.command(), c.payloadJson(), c.status(),
+                    c.error(), c.createdAt(), c.processedAt());
         }
     }
 
-    /** Takes the first picture of workers and commands before returning, so every later change is an event. */
-    @Override
-    public void start() {
-        poll();
-        notifier.start();
-        poller.start();
+    /** Subscribes to the feed, which takes its first picture of workers and commands first, so every later change is an event. */
+    public EventHub(ChangeFeed feed) {
+        subscription = feed.subscribe(new ChangeListener() {
+            @Override
+            public void jobs(List<JobStateChange> changes) {
+                publish("jobs", Map.of("events", changes.stream().map(JobEvent::of).toList()));
+            }
+
+            @Override
+            public void worker(Worker w) {
+                publish("worker", WorkerView.of(w, Instant.now()));
+            }
+
+            @Override
+            public void workerRemoved(String workerId) {
+                publish("worker_removed", Map.of("id", workerId));
+            }
+
+            @Override
+            public void command(CommandDelivery c) {
+                publish("command", CommandEvent.of(c));
+            }
+
+            @Override
+            public void gap(String reason) {
+                publish("reset", Map.of("reason", "the server's database listener reconnected; job events may have been missed"));
+            }
+        });
     }
 
     @Override
-    public void stop(Duration timeout) {
-        poller.stop(timeout);
-        notifier.stop(timeout);
+    public void close() {
+        subscription.close();
     }
 
     /** Adds a client; replays what it missed since {@code lastEventId} (null: nothing) or sends it a reset. */
@@ -135,69 +119,5 @@ public final class EventHub implements Service {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Payload {"events": [[id, queue, kind, from, to, attempt], ...]}; null after a reconnect (events may be lost). */
-    private void onJobEvents(String payload) {
-        if (payload == null) {
-            publish("reset", Map.of("reason", "the server's database listener reconnected; job events may have been missed"));
-            return;
-        }
-        try {
-            JsonNode rows = json.readTree(payload).path("events");
-            List<JobEvent> events = new ArrayList<>(rows.size());
-            for (JsonNode r : rows) {
-                events.add(new JobEvent(r.get(0).asLong(), r.get(1).asText(), r.get(2).asText(),
-                        r.get(3).isNull() ? null : r.get(3).asText(), r.get(4).isNull() ? null : r.get(4).asText(),
-                        r.get(5).asInt()));
-            }
-            if (!events.isEmpty()) publish("jobs", Map.of("events", events));
-        } catch (Exception e) {
-            log.atWarn().setMessage("unreadable job event payload").addKeyValue("error", e.getMessage()).log();
-        }
-    }
-
-    private void poll() {
-        pollWorkers();
-        pollCommands();
-    }
-
-    private void pollWorkers() {
-        Instant now = time.now();
-        Map<String, WorkerView> current = new HashMap<>();
-        for (WorkerRecord w : workers.all()) current.put(w.id(), WorkerView.of(w, now));
-        if (lastWorkers != null) {
-            for (WorkerView w : current.values()) {
-                WorkerView before = lastWorkers.get(w.id());
-                if (before == null || !sameExceptAge(before, w)) publish("worker", w);
-            }
-            for (String gone : lastWorkers.keySet()) {
-                if (!current.containsKey(gone)) publish("worker_removed", Map.of("id", gone));
-            }
-        }
-        lastWorkers = current;
-    }
-
-    private static boolean sameExceptAge(WorkerView a, WorkerView b) {
-        return a.equals(new WorkerView(b.id(), b.host(), b.pid(), b.version(), b.status(), b.liveness(), b.alive(),
-                b.queues(), b.startedAt(), b.lastHeartbeatAt(), a.heartbeatAgeMs(), b.heartbeatIntervalMs(),
-                b.deadTimeoutMs(), b.jobsProcessed(), b.jobsFailed(), b.runningJobs(), b.config(), b.error()));
-    }
-
-    private void pollCommands() {
-        boolean first = lastCommandId < 0;
-        List<WorkerCommand> changed;
-        do {
-            changed = commands.changedSince(Math.max(lastCommandId, 0), List.copyOf(pendingCommands));
-            for (WorkerCommand c : changed) {
-                lastCommandId = Math.max(lastCommandId, c.id());
-                boolean pending = c.status().equals("pending");
-                boolean wasWatched = pendingCommands.contains(c.id());
-                if (pending) pendingCommands.add(c.id());
-                else pendingCommands.remove(c.id());
-                if (!first && (!wasWatched || !pending)) publish("command", CommandEvent.of(c));
-            }
-        } while (changed.size() >= 1000);
-        if (lastCommandId < 0) lastCommandId = 0;
     }
 }

@@ -26,13 +26,18 @@ public final class EventsApi {
     private static final Set<String> TYPES = Set.of("jobs", "workers", "commands");
 
     private final EventHub hub;
+    private final OpenStreams streams;
 
-    public EventsApi(EventHub hub) {
+    public EventsApi(EventHub hub, OpenStreams streams) {
         this.hub = hub;
+        this.streams = streams;
     }
 
     public void routes(RoutesConfig r) {
-        r.beforeMatched(PATH, EventsApi::validate);
+        r.beforeMatched(PATH, ctx -> {
+            validate(ctx);
+            streams.admit(ctx);
+        });
         r.sse(PATH, this::follow, Role.VIEWER);
     }
 
@@ -55,6 +60,7 @@ public final class EventsApi {
         String last = client.ctx().header("Last-Event-ID");
         if (last == null) last = client.ctx().queryParam("last_event_id");
         client.keepAlive();
+        OpenStreams.bind(client);
         SseSession session = new SseSession(client, f::apply);
         hub.subscribe(session, last);
         session.start("gantry-sse-events", () -> hub.unsubscribe(session));

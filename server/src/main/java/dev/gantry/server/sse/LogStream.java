@@ -1,60 +1,40 @@
 package dev.gantry.server.sse;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 
-import dev.gantry.lifecycle.Service;
-import dev.gantry.notify.PostgresNotifier;
+import dev.gantry.client.LogClient;
+import dev.gantry.client.LogEntry;
+import dev.gantry.client.LogFollower;
+import dev.gantry.client.LogQuery;
+import dev.gantry.client.Subscription;
 import dev.gantry.server.api.LogsApi;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.ApiException;
 import dev.gantry.server.http.Requests;
-import dev.gantry.store.LogEntry;
-import dev.gantry.store.LogQuery;
-import dev.gantry.store.LogStore;
 
 /**
  * {@code GET /api/logs/stream}: the last {@code tail} lines matching the filter, then new lines
  * as workers ship them, as {@code log} events whose id is the line's id, so a reconnect with
- * Last-Event-ID resumes exactly where it stopped. Each client reads on its own virtual thread,
- * woken by the shipper's NOTIFY (and every second without one), so a slow client slows only itself.
+ * Last-Event-ID resumes exactly where it stopped. Each client is a {@link LogClient#follow}er on
+ * its own virtual thread, woken by the shipper's NOTIFY, so a slow client slows only itself, and
+ * a filter that matches nothing reads each line once, never the log again.
  */
-public final class LogStream implements Service {
+public final class LogStream {
     static final String PATH = "/api/logs/stream";
-    private static final int BATCH = 500;
     private static final int MAX_TAIL = 1000;
-    private static final Duration IDLE_WAKE = Duration.ofSeconds(1);
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final long KEEP_ALIVE_NANOS = java.time.Duration.ofSeconds(15).toNanos();
 
-    private final LogStore logs;
-    private final PostgresNotifier notifier;
-    private final Set<Semaphore> followers = new CopyOnWriteArraySet<>();
+    private final LogClient logs;
+    private final OpenStreams streams;
 
-    public LogStream(DataSource dataSource, LogStore logs) {
+    public LogStream(LogClient logs, OpenStreams streams) {
         this.logs = logs;
-        this.notifier = new PostgresNotifier(dataSource);
-        notifier.subscribe(logs.channel(), payload -> followers.forEach(Semaphore::release));
-    }
-
-    @Override
-    public void start() {
-        notifier.start();
-    }
-
-    @Override
-    public void stop(Duration timeout) {
-        notifier.stop(timeout);
+        this.streams = streams;
     }
 
     public void routes(RoutesConfig r) {
@@ -64,6 +44,7 @@ public final class LogStream implements Service {
             Requests.longParam(ctx, "tail", 0, MAX_TAIL);
             lastId(ctx);
             EventsApi.requireEventStream(ctx);
+            streams.admit(ctx);
         });
         r.sse(PATH, this::follow, Role.VIEWER);
     }
@@ -88,47 +69,41 @@ public final class LogStream implements Service {
         Long tailParam = Requests.longParam(ctx, "tail", 0, MAX_TAIL);
         int tail = tailParam == null ? 100 : tailParam.intValue();
         client.keepAlive();
-        Semaphore wake = new Semaphore(0);
-        followers.add(wake);
-        client.onClose(() -> followers.remove(wake));
-        Thread.ofVirtual().name("gantry-sse-logs").start(() -> run(client, filter, resumeAfter, tail, wake));
-    }
-
-    private void run(SseClient client, LogQuery filter, Long resumeAfter, int tail, Semaphore wake) {
+        OpenStreams.bind(client);
+        long last;
         try {
-            long last;
             if (resumeAfter != null) {
                 last = resumeAfter;
             } else {
                 List<LogEntry> latest = tail == 0 ? List.of() : logs.query(filter.withLimit(tail));
-                last = latest.isEmpty() ? logs.query(LogQuery.latest().withLimit(1)).stream().mapToLong(LogEntry::id)
-                        .findFirst().orElse(0) : latest.getFirst().id();
+                last = latest.isEmpty() ? logs.latestId() : latest.getFirst().id();
                 for (LogEntry e : latest.reversed()) send(client, e);
             }
-            long idleSince = System.nanoTime();
-            while (!client.terminated()) {
-                List<LogEntry> batch = logs.query(filter.after(last).withLimit(BATCH));
-                for (LogEntry e : batch) {
-                    send(client, e);
-                    last = e.id();
-                }
-                if (batch.size() == BATCH) continue;
-                if (!batch.isEmpty()) idleSince = System.nanoTime();
-                if (!wake.tryAcquire(IDLE_WAKE.toMillis(), TimeUnit.MILLISECONDS)
-                        && System.nanoTime() - idleSince > KEEP_ALIVE.toNanos()) {
-                    client.sendComment("keep-alive");
-                    idleSince = System.nanoTime();
-                }
-                wake.drainPermits();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            if (!client.terminated()) client.sendEvent("error", java.util.Map.of("message", "log stream failed; reconnect"));
-        } finally {
-            followers.remove(wake);
+            client.sendEvent("error", java.util.Map.of("message", "log stream failed; reconnect"));
             client.close();
+            return;
         }
+        Subscription following = logs.follow(filter, last, new LogFollower() {
+            private long quietSince = System.nanoTime();
+
+            @Override
+            public void lines(List<LogEntry> lines) {
+                if (client.terminated()) throw new IllegalStateException("the client went away");
+                for (LogEntry e : lines) send(client, e);
+                quietSince = System.nanoTime();
+            }
+
+            @Override
+            public void idle() {
+                if (client.terminated()) throw new IllegalStateException("the client went away");
+                if (System.nanoTime() - quietSince > KEEP_ALIVE_NANOS) {
+                    client.sendComment("keep-alive");
+                    quietSince = System.nanoTime();
+                }
+            }
+        });
+        client.onClose(following::close);
     }
 
     private static void send(SseClient client, LogEntry e) {

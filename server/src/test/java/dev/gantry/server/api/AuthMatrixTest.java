@@ -11,16 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.gantry.server.auth.Role;
-import dev.gantry.server.auth.TokenService;
+import dev.gantry.client.TokenClient;
 import dev.gantry.server.http.HttpServer;
 import dev.gantry.server.testing.Http;
 import dev.gantry.server.testing.RunningServer;
-import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.TokenStore;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
-import dev.gantry.time.SystemTimeSource;
 
 /**
  * Walks every registered endpoint with no token, a revoked token and each role, and checks who
@@ -34,10 +30,9 @@ class AuthMatrixTest {
     void everyEndpointAdmitsExactlyTheRolesItDeclares(TestDatabase db) {
         db.reset();
         try (RunningServer s = RunningServer.start(db, false, 1 << 20)) {
-            TokenService tokens = new TokenService(new TokenStore(new Db(s.server.gantry().dataSource()), SchemaName.DEFAULT,
-                    SystemTimeSource.INSTANCE));
+            TokenClient tokens = s.server.gantry().tokens();
             tokens.revoke("test-revoked");
-            String revoked = tokens.create("test-revoked", "admin", null, "test").plain();
+            String revoked = tokens.create("test-revoked", "admin", null, "test").secret();
             tokens.revoke("test-revoked");
 
             Map<String, String> callers = new LinkedHashMap<>();

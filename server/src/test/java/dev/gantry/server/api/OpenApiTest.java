@@ -32,8 +32,8 @@ import dev.gantry.server.sse.EventHub;
 import dev.gantry.server.sse.JobEvent;
 import dev.gantry.server.testing.Http;
 import dev.gantry.server.testing.RunningServer;
-import dev.gantry.store.ApiToken;
-import dev.gantry.store.QueueSummary;
+import dev.gantry.client.ApiToken;
+import dev.gantry.client.QueueSummary;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
 

@@ -34,7 +34,7 @@ class StreamsTest {
 
     @Test
     void commandAndItsAcknowledgementAreStreamedAndMissedEventsReplayed() {
-        String workerId = s.server.gantry().worker().config().workerId();
+        String workerId = s.server.worker().health().workerId();
         String firstId;
         try (SseStream events = SseStream.open(s.baseUrl() + "/api/events?types=commands,workers", s.viewer, null)) {
             assertThat(events.status()).isEqualTo(200);

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.gantry.store.Db;
-import dev.gantry.store.LogRow;
+import dev.gantry.client.LogRecord;
 import dev.gantry.store.LogStore;
-import dev.gantry.store.SchemaName;
+import dev.gantry.config.SchemaName;
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.time.SystemTimeSource;
@@ -33,12 +33,12 @@ class LogsCommandTest {
         db.execute("TRUNCATE gantry.worker_logs RESTART IDENTITY");
         logs = new LogStore(new Db(db.dataSource()), SchemaName.DEFAULT, SystemTimeSource.INSTANCE);
         logs.insertMany("w1", List.of(
-                new LogRow(null, "INFO", "dev.gantry.control.Heartbeater", "worker started", null, null, T0),
-                new LogRow(42L, "WARN", "app.Mailer", "smtp slow", "{\"job_id\":\"42\",\"host\":\"mx1\"}", null,
+                new LogRecord(null, "INFO", "dev.gantry.control.Heartbeater", "worker started", null, null, T0),
+                new LogRecord(42L, "WARN", "app.Mailer", "smtp slow", "{\"job_id\":\"42\",\"host\":\"mx1\"}", null,
                         T0.plusSeconds(1)),
-                new LogRow(42L, "ERROR", "app.Mailer", "smtp refused", null,
+                new LogRecord(42L, "ERROR", "app.Mailer", "smtp refused", null,
                         "java.io.IOException: refused\n\tat app.Mailer.send(Mailer.java:9)", T0.plusSeconds(2))));
-        logs.insertMany("w2", List.of(new LogRow(null, "DEBUG", "app.Other", "tick", null, null, T0.plusSeconds(3))));
+        logs.insertMany("w2", List.of(new LogRecord(null, "DEBUG", "app.Other", "tick", null, null, T0.plusSeconds(3))));
         cli = new Cli(db);
     }
 
@@ -101,8 +101,8 @@ class LogsCommandTest {
                 () -> code.set(cli.run("logs", "--follow", "--worker", "w1", "--limit", "1")));
         await().atMost(Duration.ofSeconds(10)).until(() -> cli.out().contains("smtp refused"));
 
-        logs.insertMany("w2", List.of(new LogRow(null, "INFO", "app", "not this worker", null, null, Instant.now())));
-        logs.insertMany("w1", List.of(new LogRow(7L, "INFO", "app.Report", "report built", null, null, Instant.now())));
+        logs.insertMany("w2", List.of(new LogRecord(null, "INFO", "app", "not this worker", null, null, Instant.now())));
+        logs.insertMany("w1", List.of(new LogRecord(7L, "INFO", "app.Report", "report built", null, null, Instant.now())));
         await().atMost(Duration.ofSeconds(10)).until(() -> cli.out().contains("report built"));
         follower.interrupt();
         follower.join(Duration.ofSeconds(10));
@@ -123,7 +123,7 @@ class LogsCommandTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'") > 0);
 
-        logs.insertMany("w1", List.of(new LogRow(null, "INFO", "app", "nothing matches this yet, now it does", null, null,
+        logs.insertMany("w1", List.of(new LogRecord(null, "INFO", "app", "nothing matches this yet, now it does", null, null,
                 Instant.now())));
         await().atMost(Duration.ofSeconds(10)).until(() -> !cli.out().isEmpty());
         follower.interrupt();

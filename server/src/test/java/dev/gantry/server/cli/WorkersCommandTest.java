@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.gantry.GantryInternals;
 import dev.gantry.Gantry;
 import dev.gantry.config.QueueConfig;
 import dev.gantry.config.WorkerConfig;
@@ -81,7 +82,7 @@ class WorkersCommandTest {
             assertThat(lines.getFirst()).startsWith("ID").contains("LIVENESS", "STATUS", "HEARTBEAT", "QUEUES", "RUNNING",
                     "PROCESSED", "FAILED");
             assertThat(lines.get(1)).startsWith("ghost ").contains(" dead ", "running", "1h ago", "default:4");
-            assertThat(lines.get(2)).startsWith("live ").contains(" alive ", "running", "default:2 mail:1");
+            assertThat(lines.get(2)).startsWith("live ").contains(" running ", "default:2 mail:1");
         }
 
         @Test
@@ -93,7 +94,8 @@ class WorkersCommandTest {
 
             assertThat(ghost.get("liveness").asText()).isEqualTo("dead");
             assertThat(ghost.get("heartbeat_age_ms").asLong()).isGreaterThan(3_000_000);
-            assertThat(live.get("liveness").asText()).isEqualTo("alive");
+            assertThat(live.get("liveness").asText()).as("the API's liveness: its status while alive").isEqualTo("running");
+            assertThat(live.get("alive").asBoolean()).isTrue();
             assertThat(live.get("queues").get(1).get("name").asText()).isEqualTo("mail");
             assertThat(live.get("dead_timeout_ms").asInt()).isEqualTo(5000);
             assertThat(live.get("jobs_processed").asLong()).isZero();
@@ -130,12 +132,12 @@ class WorkersCommandTest {
             assertThat(code).isZero();
             JsonNode result = cli.json();
             assertThat(result.get("command").asText()).isEqualTo("start");
-            assertThat(result.get("target").asText()).isEqualTo("*");
+            assertThat(result.get("status").asText()).isEqualTo("processed");
             assertThat(result.get("complete").asBoolean()).isTrue();
-            assertThat(result.get("acks")).hasSize(1);
-            assertThat(result.get("acks").get(0).get("worker_id").asText()).isEqualTo("live");
-            assertThat(result.get("acks").get(0).get("status").asText()).isEqualTo("processed");
-            assertThat(result.get("acks").get(0).get("took_ms").asLong()).isNotNegative();
+            assertThat(result.get("workers")).as("the same shape as the API's command").hasSize(1);
+            assertThat(result.get("workers").get(0).get("worker_id").asText()).isEqualTo("live");
+            assertThat(result.get("workers").get(0).get("status").asText()).isEqualTo("processed");
+            assertThat(result.get("workers").get(0).get("took_ms").asLong()).isNotNegative();
         }
 
         @Test
@@ -155,7 +157,7 @@ class WorkersCommandTest {
             assertThat(cli.json().get("payload").toString())
                     .isEqualTo("{\"concurrency\":{\"mail\":3},\"poll_interval_ms\":250}");
             await().atMost(Duration.ofSeconds(10)).until(() -> workerJson("live").get("queues").get(1).get("concurrency").asInt() == 3);
-            assertThat(worker.worker().pollInterval()).isEqualTo(Duration.ofMillis(250));
+            assertThat(GantryInternals.worker(worker).pollInterval()).isEqualTo(Duration.ofMillis(250));
         }
 
         @Test

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.gantry.server.auth.TokenCodec;
+import dev.gantry.client.TokenClient;
 import dev.gantry.server.settings.ServerSettings;
 import dev.gantry.server.settings.Setting;
 import dev.gantry.server.settings.SettingsLoader;
@@ -30,8 +30,8 @@ record GantryEnvironment(Map<String, String> env, SettingsLoader settings, Setti
     List<String> errors() {
         List<String> errors = new ArrayList<>(settings.errors());
         String token = env.get(ServerSettings.ADMIN_TOKEN.env());
-        if (httpPortSetting == ServerSettings.HTTP_PORT && token != null && token.length() < TokenCodec.MIN_LENGTH) {
-            errors.add(ServerSettings.ADMIN_TOKEN.env() + ": shorter than " + TokenCodec.MIN_LENGTH + " characters, the server refuses it");
+        if (httpPortSetting == ServerSettings.HTTP_PORT && token != null && token.length() < TokenClient.MIN_SECRET_LENGTH) {
+            errors.add(ServerSettings.ADMIN_TOKEN.env() + ": shorter than " + TokenClient.MIN_SECRET_LENGTH + " characters, the server refuses it");
         }
         return errors;
     }

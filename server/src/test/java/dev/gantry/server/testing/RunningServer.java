@@ -6,12 +6,8 @@ import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.QueueConfig;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.server.GantryServer;
-import dev.gantry.server.auth.TokenService;
-import dev.gantry.store.Db;
-import dev.gantry.store.SchemaName;
-import dev.gantry.store.TokenStore;
+import dev.gantry.client.TokenClient;
 import dev.gantry.testing.TestDatabase;
-import dev.gantry.time.SystemTimeSource;
 
 /**
  * A {@link GantryServer} in this JVM on a free port against a test database, with one token per
@@ -42,13 +38,12 @@ public final class RunningServer implements AutoCloseable {
                 .shutdownTimeout(Duration.ofSeconds(2))
                 .build() : null;
         GantryServer s = new GantryServer(new GantryServer.Config(DatabaseUrl.parse("url", db.url()), "gantry", "127.0.0.1", 0,
-                ADMIN_TOKEN, maxBodyBytes, worker, 1000, () -> { }), line -> { });
-        TokenService tokens = new TokenService(new TokenStore(new Db(s.gantry().dataSource()), SchemaName.DEFAULT,
-                SystemTimeSource.INSTANCE));
+                ADMIN_TOKEN, maxBodyBytes, worker, 1000, GantryServer.ApiLimits.DEFAULTS), line -> { });
+        TokenClient tokens = s.gantry().tokens();
         tokens.revoke("test-operator");
         tokens.revoke("test-viewer");
-        String op = tokens.create("test-operator", "operator", null, "test").plain();
-        String view = tokens.create("test-viewer", "viewer", null, "test").plain();
+        String op = tokens.create("test-operator", "operator", null, "test").secret();
+        String view = tokens.create("test-viewer", "viewer", null, "test").secret();
         return new RunningServer(s, op, view);
     }
 
