@@ -3,6 +3,7 @@ package dev.gantry.server.settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
@@ -25,7 +26,7 @@ public final class ServerSettings {
             "Address the server listens on (127.0.0.1: this machine only)", ServerSettings::host);
     public static final Setting<String> ADMIN_TOKEN = new Setting<>("GANTRY_ADMIN_TOKEN", "--admin-token", null, true, true,
             "Bootstrap admin API token (24+ characters); unset: one is generated on first start and printed once",
-            raw -> raw);
+            ServerSettings::adminToken);
     public static final Setting<Path> DATA_DIR = new Setting<>("GANTRY_DATA_DIR", "--data-dir", null, true, false,
             "Where the embedded PostgreSQL keeps its data; default ~/.gantry/data", raw -> Path.of(raw));
     public static final Setting<Long> MAX_BODY_BYTES = Setting.of("GANTRY_MAX_BODY_BYTES", "--max-body-bytes", "5242880",
@@ -45,6 +46,18 @@ public final class ServerSettings {
             if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT) out.add(s);
         }
         return List.copyOf(out);
+    }
+
+    /** Values that shipped in Gantry's example files: everyone who read them knows them. */
+    private static final List<String> SHIPPED_ADMIN_TOKENS = List.of("local-admin-token-change-me",
+            "CHANGE-ME-to-the-output-of-openssl-rand-hex-32");
+
+    private static String adminToken(String raw) {
+        if (SHIPPED_ADMIN_TOKENS.contains(raw) || raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "").contains("changeme")) {
+            throw new ConfigException("value", "is a placeholder from an example file, which anyone can read; set a secret"
+                    + " of your own, e.g. the output of openssl rand -hex 32");
+        }
+        return raw;
     }
 
     private static String host(String raw) {
