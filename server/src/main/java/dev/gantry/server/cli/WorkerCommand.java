@@ -71,7 +71,7 @@ public final class WorkerCommand implements Callable<Integer> {
             return GantryCommand.EXIT_CONFIG;
         }
         DatabaseUrl db = settings.get(WorkerSettings.DATABASE_URL);
-        SecretMask.INSTANCE.add(db.password());
+        SecretMask.INSTANCE.addAll(db.secrets());
         LogSetup.configure(settings.get(WorkerSettings.LOG_FORMAT), settings.get(WorkerSettings.LOG_LEVEL));
         CountDownLatch exited = new CountDownLatch(1);
         GantryMetrics metrics = new GantryMetrics();

@@ -15,7 +15,7 @@ public final class WorkerSettings {
     }
 
     public static final Setting<DatabaseUrl> DATABASE_URL = Setting.of("DATABASE_URL", "--database-url", null,
-            "PostgreSQL to use: postgres://user:pass@host:port/db or jdbc:postgresql://...",
+            "PostgreSQL to use: postgres://user:pass@host:port/db or jdbc:postgresql://host:port/db?user=u&password=p",
             raw -> DatabaseUrl.parse("value", raw)).asSecret();
     public static final Setting<SchemaName> SCHEMA = Setting.of("GANTRY_SCHEMA", "--schema", "gantry",
             "PostgreSQL schema Gantry lives in", SchemaName::new);
