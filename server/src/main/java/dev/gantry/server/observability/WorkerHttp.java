@@ -27,11 +27,14 @@ public final class WorkerHttp implements AutoCloseable {
     private final HealthCheck health;
     private final GantryMetrics metrics;
 
-    public WorkerHttp(int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state, GantryMetrics metrics)
-            throws IOException {
+    /** Listens on {@code host} (GANTRY_HTTP_HOST: 0.0.0.0 for every interface, 127.0.0.1 for this machine only). */
+    public WorkerHttp(String host, int port, DataSource dataSource, WorkerRuntime runtime, WorkerState state,
+                      GantryMetrics metrics) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) throw new IOException("unknown host " + host);
         this.health = new HealthCheck(dataSource, runtime, state);
         this.metrics = metrics;
-        server = HttpServer.create(new InetSocketAddress(port), 16);
+        server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);

@@ -11,7 +11,7 @@ import dev.gantry.config.DatabaseUrl;
 /**
  * The settings of {@code gantry server}: its own rows plus the worker's (for the in-process
  * worker), except that the database is optional (unset starts the embedded PostgreSQL) and
- * {@code GANTRY_HTTP_PORT} is the API's port.
+ * {@code GANTRY_HTTP_PORT} and {@code GANTRY_HTTP_HOST} are the API's.
  */
 public final class ServerSettings {
     private ServerSettings() {
@@ -23,7 +23,7 @@ public final class ServerSettings {
     public static final Setting<Integer> HTTP_PORT = Setting.of("GANTRY_HTTP_PORT", "--http-port", "8080",
             "Port of the server's API, dashboard, /health and /metrics", Parsers::port);
     public static final Setting<String> HTTP_HOST = Setting.of("GANTRY_HTTP_HOST", "--http-host", "0.0.0.0",
-            "Address the server listens on (127.0.0.1: this machine only)", ServerSettings::host);
+            "Address the server listens on (127.0.0.1: this machine only)", Parsers::host);
     public static final Setting<String> ADMIN_TOKEN = new Setting<>("GANTRY_ADMIN_TOKEN", "--admin-token", null, true, true,
             "Bootstrap admin API token (24+ characters); unset: one is generated on first start and printed once",
             ServerSettings::adminToken);
@@ -43,7 +43,7 @@ public final class ServerSettings {
         List<Setting<?>> out = new ArrayList<>(List.of(DATABASE_URL, HTTP_PORT, HTTP_HOST, ADMIN_TOKEN, DATA_DIR,
                 MAX_BODY_BYTES));
         for (Setting<?> s : WorkerSettings.ALL) {
-            if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT) out.add(s);
+            if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT && s != WorkerSettings.HTTP_HOST) out.add(s);
         }
         return List.copyOf(out);
     }
@@ -60,10 +60,4 @@ public final class ServerSettings {
         return raw;
     }
 
-    private static String host(String raw) {
-        if (raw.isEmpty() || raw.length() > 255 || !raw.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new ConfigException("value", "must be a host name or IP address, got \"" + raw + "\"");
-        }
-        return raw;
-    }
 }
