@@ -4,6 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +59,29 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
     /** Percent-decoding only: URL user info is not form-encoded, so a + stays a plus. */
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Every password this URL carries, for log masks: the user info's, and each password
+     * parameter of the query (password, sslpassword, in any case) both as written and as the
+     * driver decodes it. A JDBC URL keeps its password in {@link #jdbcUrl()}, not in {@link #password()}.
+     */
+    public List<String> secrets() {
+        Set<String> out = new LinkedHashSet<>();
+        if (password != null) out.add(password);
+        int query = jdbcUrl.indexOf('?');
+        String beforeQuery = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        Matcher userInfo = USER_INFO.matcher(beforeQuery);   // jdbc:postgresql://user:pass@host, which the driver refuses
+        if (userInfo.find()) out.add(beforeQuery.substring(userInfo.end(1) + 1, userInfo.end() - 1));
+        for (String param : query < 0 ? new String[0] : jdbcUrl.substring(query + 1).split("&")) {
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).toLowerCase(Locale.ROOT).contains("password") && eq + 1 < param.length()) {
+                String written = param.substring(eq + 1);
+                out.add(written);
+                out.add(URLDecoder.decode(written, StandardCharsets.UTF_8));   // as pgjdbc decodes parameter values
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The URL with any password replaced by ****. */

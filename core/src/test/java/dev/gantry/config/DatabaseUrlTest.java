@@ -158,12 +158,36 @@ class DatabaseUrlTest {
             "jdbc:postgresql://localhost:5432/app?user=app&password=" + PASSWORD,
             "jdbc:postgresql://localhost:5432/app?password=" + PASSWORD + "&sslmode=require",
             "jdbc:postgresql://localhost:5432/app?sslpassword=" + PASSWORD,
+            "jdbc:postgresql://localhost:5432/app?ssl=true&PASSWORD=" + PASSWORD + "&user=app",
+            "jdbc:postgresql://localhost:5432/app?Password=" + PASSWORD,
+            "jdbc:postgresql://app:" + PASSWORD + "@localhost:5432/app",
+            "postgres://app:" + PASSWORD + "@localhost/app?password=" + PASSWORD,
         })
         void inToStringOrRedacted(String text) {
             DatabaseUrl url = DatabaseUrl.parse(SETTING, text);
 
             assertThat(url.toString()).doesNotContain(PASSWORD).contains("localhost");
             assertThat(url.redacted()).doesNotContain(PASSWORD);
+        }
+
+        @Test
+        void anUrlEncodedPasswordParameterIsHiddenWhole() {
+            DatabaseUrl url = DatabaseUrl.parse(SETTING, "jdbc:postgresql://localhost/app?user=app&password=p%40ss%26w%3Drd&ssl=true");
+
+            assertThat(url.redacted()).isEqualTo("jdbc:postgresql://localhost/app?user=app&password=****&ssl=true");
+        }
+
+        @Test
+        void secretsHoldEveryFormOfThePasswordForLogMasks() {
+            assertThat(DatabaseUrl.parse(SETTING, "postgres://app:p%40ss@localhost/app").secrets()).containsExactly("p@ss");
+            assertThat(DatabaseUrl.parse(SETTING, "jdbc:postgresql://localhost/app?user=app&password=p%40ss+x&ssl=true").secrets())
+                    .containsExactly("p%40ss+x", "p@ss x");
+            assertThat(DatabaseUrl.parse(SETTING, "jdbc:postgresql://localhost/app?PASSWORD=" + PASSWORD + "&sslpassword=key-pw")
+                    .secrets()).containsExactly(PASSWORD, "key-pw");
+            assertThat(DatabaseUrl.parse(SETTING, "jdbc:postgresql://app:" + PASSWORD + "@localhost/app").secrets())
+                    .containsExactly(PASSWORD);
+            assertThat(DatabaseUrl.parse(SETTING, "jdbc:postgresql://localhost/app?user=app&password=").secrets()).isEmpty();
+            assertThat(DatabaseUrl.parse(SETTING, "postgres://localhost/app").secrets()).isEmpty();
         }
 
         @Test

@@ -9,6 +9,7 @@ import dev.gantry.config.ConfigException;
 import dev.gantry.error.InvalidInputException;
 import dev.gantry.error.InvalidStateException;
 import dev.gantry.error.JobNotFoundException;
+import dev.gantry.server.cli.output.TerminalWriter;
 import dev.gantry.server.settings.ServerSettings;
 import dev.gantry.server.settings.WorkerSettings;
 
@@ -63,6 +64,7 @@ public final class GantryCommand implements Runnable {
         CommandLine cl = new CommandLine(new GantryCommand());
         WorkerCommand.withSettingOptions(cl.getSubcommands().get("worker").getCommandSpec(), WorkerSettings.ALL);
         WorkerCommand.withSettingOptions(cl.getSubcommands().get("server").getCommandSpec(), ServerSettings.ALL);
+        cl.setExecutionStrategy(GantryCommand::executeOnATerminalSafeOutput);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + oneLine(e));
             commandLine.getErr().flush();
@@ -78,6 +80,22 @@ public final class GantryCommand implements Runnable {
             return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /**
+     * Runs the command with stdout and stderr behind a {@link TerminalWriter}: what a command
+     * prints from the database cannot drive the terminal. Help is printed as picocli styles it.
+     */
+    private static int executeOnATerminalSafeOutput(CommandLine.ParseResult parseResult) {
+        Integer help = CommandLine.executeHelpRequest(parseResult);
+        if (help != null) return help;
+        Object command = parseResult.asCommandLineList().getLast().getCommand();
+        if (!(command instanceof GantryCommand || command instanceof CommandLine.HelpCommand)) {
+            CommandLine root = parseResult.commandSpec().commandLine();
+            root.setOut(TerminalWriter.wrap(root.getOut()));
+            root.setErr(TerminalWriter.wrap(root.getErr()));
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** The exit code an exception out of a command means. */

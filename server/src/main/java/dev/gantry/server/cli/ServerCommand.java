@@ -81,7 +81,7 @@ public final class ServerCommand implements Callable<Integer> {
                 return GantryCommand.EXIT_CONFIG;
             }
         }
-        SecretMask.INSTANCE.add(db.password());
+        SecretMask.INSTANCE.addAll(db.secrets());
         GantryServer server;
         try {
             server = new GantryServer(new GantryServer.Config(db, settings.get(WorkerSettings.SCHEMA).value(),

@@ -71,7 +71,7 @@ public final class WorkerCommand implements Callable<Integer> {
             return GantryCommand.EXIT_CONFIG;
         }
         DatabaseUrl db = settings.get(WorkerSettings.DATABASE_URL);
-        SecretMask.INSTANCE.add(db.password());
+        SecretMask.INSTANCE.addAll(db.secrets());
         LogSetup.configure(settings.get(WorkerSettings.LOG_FORMAT), settings.get(WorkerSettings.LOG_LEVEL));
         CountDownLatch exited = new CountDownLatch(1);
         GantryMetrics metrics = new GantryMetrics();
@@ -92,7 +92,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .log();
         gantry.start();
         LogSetup.shipTo(gantry::shipLog);
-        WorkerHttp http = startHttp(settings.get(WorkerSettings.HTTP_PORT), gantry, metrics);
+        WorkerHttp http = startHttp(settings.get(WorkerSettings.HTTP_HOST), settings.get(WorkerSettings.HTTP_PORT), gantry, metrics);
         exited.await();
         if (http != null) http.close();
         log.atInfo().setMessage("shutting down on command").log();
@@ -112,15 +112,16 @@ public final class WorkerCommand implements Callable<Integer> {
     }
 
     /** /health and /metrics, plus the gauges that need the running worker; null when the port is 0. */
-    private static WorkerHttp startHttp(int port, Gantry gantry, GantryMetrics metrics) {
+    private static WorkerHttp startHttp(String host, int port, Gantry gantry, GantryMetrics metrics) {
         metrics.bindWorker(gantry);
         if (port == 0) return null;
         try {
-            WorkerHttp http = new WorkerHttp(port, gantry, metrics);
-            log.atInfo().setMessage("health and metrics listening").addKeyValue("port", http.port()).log();
+            WorkerHttp http = new WorkerHttp(host, port, gantry, metrics);
+            log.atInfo().setMessage("health and metrics listening").addKeyValue("host", host).addKeyValue("port", http.port())
+                    .log();
             return http;
         } catch (java.io.IOException e) {
-            throw new ConfigException(WorkerSettings.HTTP_PORT.env(), "cannot listen on port " + port + ": " + e.getMessage());
+            throw new ConfigException(WorkerSettings.HTTP_PORT.env(), "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
     }
 

@@ -11,13 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The embedded PostgreSQL's directory: binaries ({@code postgres-<hash>/}), cluster
@@ -61,9 +65,10 @@ final class DataDirectory implements AutoCloseable {
         this.lockChannel = lockChannel;
     }
 
-    /** Creates the directory if needed, checks it is writable and takes the lock. */
+    /** Creates the directory if needed, checks it is safe and writable, and takes the lock. */
     static DataDirectory open(Path root, RunAs runAs) {
         create(root, runAs);
+        if (runAs instanceof RunAs.OtherUser user) requireSafeForRoot(root, user);
         try {
             Files.deleteIfExists(Files.createTempFile(root, ".write-test", ""));
         } catch (IOException e) {
@@ -88,6 +93,54 @@ final class DataDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot create data directory " + root + " ("
                     + reason(e) + "); set GANTRY_DATA_DIR to a writable directory");
+        }
+    }
+
+    /**
+     * As root, the JVM moves, deletes and reads files here that PostgreSQL's user must not be
+     * able to swap (for a link to /etc/shadow, say): the directory must belong to root (or to
+     * the cluster's user, who made it running gantry itself) and be writable by nobody else.
+     * PostgreSQL's user must be able to enter it; a directory an earlier gantry made rwx------
+     * gets --x for others.
+     */
+    private static void requireSafeForRoot(Path root, RunAs.OtherUser user) {
+        try {
+            int owner = (int) Files.getAttribute(root, "unix:uid");
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
+            if (owner != 0 && owner != user.uid()) {
+                throw new EmbeddedDatabaseException("embedded PostgreSQL: data directory " + root + " belongs to "
+                        + Accounts.name(owner) + ", and as root gantry only keeps its data in a directory of root's (or of "
+                        + user.name() + ", who runs PostgreSQL): chown root " + root + ", or set GANTRY_DATA_DIR to another directory");
+            }
+            if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new EmbeddedDatabaseException("embedded PostgreSQL: data directory " + root + " is writable by "
+                        + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group") + " ("
+                        + PosixFilePermissions.toString(mode) + "), who could swap the files gantry handles there as root:"
+                        + " chmod go-w " + root + ", or set GANTRY_DATA_DIR to another directory");
+            }
+            if (owner == 0 && !mode.containsAll(Set.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE))) {
+                mode.addAll(Set.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+                Files.setPosixFilePermissions(root, mode);
+            }
+        } catch (IOException e) {
+            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot inspect data directory " + root + " ("
+                    + reason(e) + ")", e);
+        }
+    }
+
+    /**
+     * Gives a cluster that an earlier gantry ran as root in a user namespace (owned by root) to
+     * PostgreSQL's user, with its server logs. Links are changed, never followed.
+     */
+    void handOver(RunAs.OtherUser user) {
+        try (Stream<Path> files = Files.walk(cluster())) {
+            for (Path p : files.toList()) user.adopt(p);
+            for (Path log : List.of(root.resolve(LOG_FILE), root.resolve(LOG_FILE + ".1"))) {
+                if (Files.exists(log, LinkOption.NOFOLLOW_LINKS)) user.adopt(log);
+            }
+        } catch (IOException e) {
+            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot give " + cluster() + " to " + user.name()
+                    + " (" + reason(e) + ")", e);
         }
     }
 

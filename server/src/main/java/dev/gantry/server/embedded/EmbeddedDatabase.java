@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -34,8 +35,8 @@ import dev.gantry.config.DatabaseUrl;
  * The PostgreSQL {@code gantry server} runs when {@code DATABASE_URL} is unset. Its data lives in
  * a directory ({@link #defaultDataDir()}) and persists across restarts; it listens on 127.0.0.1
  * only and Gantry connects as role gantry (no superuser) with a generated password; as root it
- * runs PostgreSQL in a user namespace or as an unprivileged user, since PostgreSQL refuses root
- * (docs/adr/0008). Details for users: docs/embedded-postgres.md.
+ * runs PostgreSQL as an unprivileged user, since PostgreSQL refuses root and its superuser can run
+ * programs (docs/adr/0011). Details for users: docs/embedded-postgres.md.
  *
  * <pre>{@code
  * try (EmbeddedDatabase db = EmbeddedDatabase.start(EmbeddedDatabase.defaultDataDir(), System.out::println)) {
@@ -45,8 +46,9 @@ import dev.gantry.config.DatabaseUrl;
  * }
  * }</pre>
  *
- * A JVM shutdown hook closes it on SIGTERM or Ctrl-C. A process killed outright (SIGKILL)
- * leaves PostgreSQL running or a stale postmaster.pid; the next start clears either. Every
+ * A JVM shutdown hook closes it on SIGTERM or Ctrl-C; when the JVM dies otherwise (SIGKILL), a
+ * watchdog process stops PostgreSQL within seconds. What is left even so (a killed watchdog, a
+ * stale postmaster.pid) the next start clears. Every
  * failure is an {@link EmbeddedDatabaseException} (or a {@link ConfigException} for a bad
  * {@code GANTRY_DATA_DIR}) whose message is one line that says what to do.
  */
@@ -60,17 +62,40 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String SUPERUSER = "postgres";
-    /** The role Gantry connects as: it owns database gantry and nothing else, and is no superuser (docs/adr/0008). */
+    /** The role Gantry connects as: it owns database gantry and nothing else, and is no superuser (docs/adr/0011). */
     private static final String ROLE = "gantry";
     // Server administration, not Gantry's schema, so outside the store: the role and the database the store lives in.
+    // It runs as superuser, so every name is schema-qualified and the session's search_path is pg_catalog
+    // alone: an operator or function that role gantry planted elsewhere is never picked (CVE-2018-1058).
+    /** The superuser's sessions resolve names in pg_catalog only. */
+    private static final String SUPERUSER_OPTIONS = "-c search_path=pg_catalog";
     /** Whether the role exists. */
-    private static final String ROLE_EXISTS = "SELECT 1 FROM pg_roles WHERE rolname = ?";
+    private static final String ROLE_EXISTS = "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) ?::pg_catalog.name";
     /** The role, without superuser, role or database creation rights; its password is set separately, hashed by the driver. */
     private static final String CREATE_ROLE = "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE";
     /** Whether the database exists. */
-    private static final String DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = ?";
+    private static final String DATABASE_EXISTS = "SELECT 1 FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) ?::pg_catalog.name";
     /** The database, owned by the role so that it may create Gantry's schema in it. */
     private static final String CREATE_DATABASE = "CREATE DATABASE " + DATABASE + " OWNER " + ROLE;
+    /**
+     * The superuser's databases (postgres, template1, which new databases copy) get PostgreSQL
+     * 15's public schema: only the database's owner may create in it, so role gantry plants
+     * nothing there, while in database gantry, its own, it still may.
+     */
+    private static final List<String> CLOSE_PUBLIC_SCHEMA = List.of(
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+            "ALTER SCHEMA public OWNER TO pg_database_owner");
+    /** How many objects the role owns in the current database: in the superuser's databases it should own none. */
+    private static final String OBJECTS_OWNED = """
+            SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend d
+             WHERE d.dbid OPERATOR(pg_catalog.=) (SELECT oid FROM pg_catalog.pg_database
+                                                 WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+               AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass
+               AND d.refobjid OPERATOR(pg_catalog.=) (SELECT oid FROM pg_catalog.pg_roles
+                                                     WHERE rolname OPERATOR(pg_catalog.=) ?::pg_catalog.name)
+               AND d.deptype OPERATOR(pg_catalog.=) 'o'""";
+    /** Removes them (objects in this database only; database gantry, a shared object, stays). */
+    private static final String DROP_OWNED = "DROP OWNED BY " + ROLE;
     private static final int PORT_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Where PostgreSQL listens; port checks bind the same address (not ::1, which a preference for IPv6 could pick). */
@@ -118,6 +143,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (!(runAs instanceof RunAs.CurrentUser)) {
                 progress.accept("running PostgreSQL " + runAs.description() + ": it refuses to run as root");
             }
+            if (runAs instanceof RunAs.OtherUser user && Postmaster.initialized(dir.cluster())
+                    && Accounts.owner(dir.cluster()).map(a -> a.uid() == 0).orElse(false)) {
+                progress.accept("giving " + dir.cluster() + " to " + user.name() + ": an earlier gantry ran PostgreSQL"
+                        + " with root's file access, this one never does (docs/adr/0011)");
+                dir.handOver(user);
+            }
             PostgresBinaries binaries = PostgresBinaries.install(root, runAs, progress);
             Postmaster postmaster = new Postmaster(binaries, runAs, dir.cluster(), dir.log());
             DataDirectory.State state = prepareCluster(dir, binaries, postmaster, progress);
@@ -126,7 +157,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedDatabase db = new EmbeddedDatabase(dir, postmaster, listening, state.password());
             try {
                 Runtime.getRuntime().addShutdownHook(db.shutdownHook);
-                db.createRoleAndDatabase(state.superuserPassword());
+                db.createRoleAndDatabase(state.superuserPassword(), progress);
                 progress.accept("PostgreSQL " + binaries.version() + " listening on 127.0.0.1:" + listening
                         + " (data in " + root + ")");
                 return db;
@@ -232,19 +263,51 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Creates role and database when missing, and sets the role's password from the state file
-     * on every start (editing the file rotates it). The driver hashes the password (SCRAM), so it
-     * never reaches the server, or its log, in clear.
+     * Closes the public schema of the superuser's databases and removes what role gantry owns
+     * there (on every start, so clusters made before this are fixed too), creates role and
+     * database when missing, and sets the role's password from the state file (editing the file
+     * rotates it). The driver hashes the password (SCRAM), so it never reaches the server, or its
+     * log, in clear. template1 first: CREATE DATABASE copies it, and refuses while a session is in it.
      */
-    private void createRoleAndDatabase(String superuserPassword) {
-        String admin = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(admin, SUPERUSER, superuserPassword)) {
-            if (!exists(c, ROLE_EXISTS, ROLE)) execute(c, CREATE_ROLE);
-            c.unwrap(PGConnection.class).alterUserPassword(ROLE, password.toCharArray(), "scram-sha-256");
-            if (!exists(c, DATABASE_EXISTS, DATABASE)) execute(c, CREATE_DATABASE);
+    private void createRoleAndDatabase(String superuserPassword, Consumer<String> progress) {
+        try {
+            for (String database : List.of("template1", "postgres")) {
+                try (Connection c = superuser(database, superuserPassword)) {
+                    for (String sql : CLOSE_PUBLIC_SCHEMA) execute(c, sql);
+                    if (!exists(c, ROLE_EXISTS, ROLE)) {
+                        execute(c, CREATE_ROLE);
+                    } else if (count(c, OBJECTS_OWNED, ROLE) > 0) {
+                        progress.accept("removing what role " + ROLE + " created in database " + database
+                                + ", where only the superuser works");
+                        execute(c, DROP_OWNED);
+                    }
+                    if (database.equals("postgres")) {
+                        c.unwrap(PGConnection.class).alterUserPassword(ROLE, password.toCharArray(), "scram-sha-256");
+                        if (!exists(c, DATABASE_EXISTS, DATABASE)) execute(c, CREATE_DATABASE);
+                    }
+                }
+            }
         } catch (SQLException e) {
             throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot create role and database " + DATABASE + " ("
                     + e.getMessage() + ")", e);
+        }
+    }
+
+    private Connection superuser(String database, String superuserPassword) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", SUPERUSER);
+        p.setProperty("password", superuserPassword);
+        p.setProperty("options", SUPERUSER_OPTIONS);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, p);
+    }
+
+    private static long count(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -264,19 +327,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * The data directory: {@code GANTRY_DATA_DIR}, else {@code ~/.gantry/data}. As root where
-     * user namespaces are unavailable (a container's default seccomp profile), PostgreSQL must run
-     * as nobody, who cannot enter a home like /root (mode 700): there it is /var/lib/gantry,
-     * unless the home already holds the data.
+     * The data directory: {@code GANTRY_DATA_DIR}, else {@code ~/.gantry/data}. As root,
+     * PostgreSQL runs as nobody, who cannot enter a home like /root (mode 700) unless a private
+     * mount namespace lets it; where those are unavailable (a container's default seccomp
+     * profile) it is /var/lib/gantry, unless the home already holds the data.
      */
     public static Path defaultDataDir() {
         String home = System.getProperty("user.home", "");
         return defaultDataDir(System.getenv(DATA_DIR_ENV), home.startsWith("/") ? Path.of(home) : null,
-                EmbeddedDatabase::rootWithoutUserNamespaces);
+                () -> rootWithoutMountNamespaces(Path.of(home)));
     }
 
     /** {@code home} is null when the user has none (a uid without a passwd entry, as OpenShift assigns). */
-    static Path defaultDataDir(String env, Path home, BooleanSupplier rootWithoutUserNamespaces) {
+    static Path defaultDataDir(String env, Path home, BooleanSupplier rootWithoutMountNamespaces) {
         if (env != null && !env.isBlank()) {
             try {
                 return Path.of(env.strip()).toAbsolutePath().normalize();
@@ -289,17 +352,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + " embedded database in; set it to a writable directory, or set DATABASE_URL");
         }
         Path inHome = home.resolve(".gantry").resolve("data");
-        if (!Files.exists(inHome) && rootWithoutUserNamespaces.getAsBoolean()
-                && Accounts.firstUnreachable(inHome, Accounts.nobody().uid(), Accounts.nobody().gid()).isPresent()) {
+        if (!Files.exists(inHome) && Accounts.firstUnreachable(inHome, Accounts.nobody().uid(), Accounts.nobody().gid()).isPresent()
+                && rootWithoutMountNamespaces.getAsBoolean()) {
             return SHARED_DATA_DIR;
         }
         return inHome;
     }
 
-    private static boolean rootWithoutUserNamespaces() {
-        if (Accounts.currentUid() != 0) return false;
-        Accounts.Account nobody = Accounts.nobody();
-        return RunAs.UserNamespaces.refusal(nobody.uid(), nobody.gid()).isPresent();
+    private static boolean rootWithoutMountNamespaces(Path home) {
+        return Accounts.currentUid() == 0 && RunAs.MountNamespaces.refusal(home).isPresent();
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * One cluster's server process, driven through initdb and pg_ctl run as PostgreSQL's user.
  * It listens on 127.0.0.1 only, without a Unix socket (no socket path to get too long or to
  * fall outside the data directory), and asks for a password (scram-sha-256): any local user
- * could otherwise connect as superuser. Not thread-safe; EmbeddedDatabase serializes its use.
+ * could otherwise connect as superuser. A watchdog stops it when the JVM that started it dies,
+ * however it dies. Not thread-safe; EmbeddedDatabase serializes its use.
  */
 final class Postmaster {
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
@@ -28,6 +29,13 @@ final class Postmaster {
     /** A fast shutdown ends with a checkpoint, which is quick for a job queue's data. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * Reads its stdin, a pipe whose other end only this JVM holds, until EOF: the kernel closes
+     * that end when the JVM exits, even on SIGKILL, and the watchdog then asks the postmaster ($1)
+     * for a fast shutdown. Terminal and service-manager signals are ignored so that it outlives
+     * the JVM's shutdown; the JVM ends it with SIGKILL once it stopped PostgreSQL itself.
+     */
+    private static final String WATCHDOG = "trap '' HUP INT QUIT TERM; read -r _; kill -INT \"$1\"";
 
     enum Start { STARTED, PORT_IN_USE }
 
@@ -35,6 +43,7 @@ final class Postmaster {
     private final RunAs runAs;
     private final Path cluster;
     private final Path log;
+    private Process watchdog;
 
     Postmaster(PostgresBinaries binaries, RunAs runAs, Path cluster, Path log) {
         this.binaries = binaries;
@@ -129,7 +138,10 @@ final class Postmaster {
         } catch (IOException e) {
             throw new EmbeddedDatabaseException("embedded PostgreSQL did not start: " + e.getMessage(), e);
         }
-        if (r.ok()) return Start.STARTED;
+        if (r.ok()) {
+            watch();
+            return Start.STARTED;
+        }
         String serverLog = readFrom(log, logStart);
         if (serverLog.contains("Address already in use")) return Start.PORT_IN_USE;
         throw new EmbeddedDatabaseException("embedded PostgreSQL did not start: "
@@ -137,11 +149,43 @@ final class Postmaster {
     }
 
     /**
+     * Starts the watchdog of the postmaster that just started. A JVM killed between pg_ctl's
+     * return and this leaves PostgreSQL running; the next start stops it (clearLeftovers).
+     */
+    private void watch() {
+        OptionalLong pid = running();
+        if (pid.isEmpty()) throw new EmbeddedDatabaseException("embedded PostgreSQL exited right after it started (server log: "
+                + log + ")");
+        try {
+            watchdog = new ProcessBuilder(runAs.wrap(List.of("sh", "-c", WATCHDOG, "gantry-postgres-watchdog",
+                    Long.toString(pid.getAsLong())))).directory(binaries.home().toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            stop();
+            throw new EmbeddedDatabaseException("embedded PostgreSQL: cannot start the watchdog that stops it with gantry ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * Fast shutdown: sessions are disconnected, open transactions rolled back, then a clean
      * checkpoint. We wait ourselves rather than with pg_ctl -w, which on PostgreSQL 14 keeps
-     * waiting for a pid file that a killed postmaster never removes.
+     * waiting for a pid file that a killed postmaster never removes. The watchdog keeps watching
+     * until PostgreSQL is down: a JVM killed while stopping still leaves nothing running.
      */
     void stop() {
+        try {
+            stopPostmaster();
+        } finally {
+            if (watchdog != null) {
+                watchdog.destroyForcibly();
+                watchdog.onExit().join();
+                watchdog = null;
+            }
+        }
+    }
+
+    private void stopPostmaster() {
         if (running().isEmpty()) return;
         try {
             ExternalCommand.Result r = run(List.of(binaries.program("pg_ctl").toString(), "stop", "-D", cluster.toString(),
@@ -183,13 +227,13 @@ final class Postmaster {
 
     /**
      * Whether a process serves this cluster: every PostgreSQL process works in its data
-     * directory. A pid we may not inspect (another user's, when not root) is UNKNOWN: we neither
-     * stop it nor remove its pid file, and PostgreSQL's own check decides.
+     * directory. Compared by file identity, since a process in a mount namespace may name it by
+     * another path. A pid we may not inspect (another user's, when not root) is UNKNOWN: we
+     * neither stop it nor remove its pid file, and PostgreSQL's own check decides.
      */
     private Holder serves(long pid) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(cluster.toRealPath())
-                    ? Holder.CLUSTER : Holder.OTHER;
+            return Files.isSameFile(Path.of("/proc", Long.toString(pid), "cwd"), cluster) ? Holder.CLUSTER : Holder.OTHER;
         } catch (NoSuchFileException e) {
             return Holder.OTHER;   // gone, or a zombie
         } catch (IOException | SecurityException e) {

@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The user PostgreSQL's programs run as. PostgreSQL refuses root and only serves a cluster
- * owned by the user it runs as, so: as a normal user, that user; as root, root mapped to an
- * unprivileged id in a user namespace (the data stays owned by root, wherever it is); as root
- * where user namespaces are unavailable (a container's default seccomp profile), the
- * unprivileged owner of the cluster through {@code setpriv}. See docs/adr/0008.
+ * owned by the user it runs as, so: as a normal user, that user; as root, an unprivileged user
+ * (the cluster's owner, nobody for a new cluster) through {@code setpriv}, never a process with
+ * uid 0 on the host, since a PostgreSQL superuser can run programs. See docs/adr/0011.
  */
 sealed interface RunAs {
     Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
@@ -53,29 +52,29 @@ sealed interface RunAs {
     }
 
     /**
-     * Root, mapped to {@code uid}/{@code gid} inside a new user namespace: PostgreSQL sees itself
-     * as that unprivileged user and the root-owned data as its own, while the kernel still checks
-     * its file access as root's (without root's capabilities).
+     * Root dropping to an unprivileged user, without the right to regain privileges through a
+     * set-user-ID program (no_new_privs). When that user cannot enter a directory above the data
+     * ({@code hidden}, e.g. /root, mode 700), the programs run in a private mount namespace where
+     * an empty tmpfs covers that directory and the data directory is bound at its own path: the
+     * paths stay the same and nothing changes outside the namespace.
      */
-    record UserNamespace(int uid, int gid) implements RunAs {
-        @Override
-        public List<String> wrap(List<String> command) {
-            List<String> c = new ArrayList<>(List.of("unshare", "--user", "--map-user=" + uid, "--map-group=" + gid, "--"));
-            c.addAll(command);
-            return c;
-        }
+    record OtherUser(int uid, int gid, String name, Path dataDir, Path hidden) implements RunAs {
+        /** Runs in the new mount namespace as root: $1 the data directory, $2 the directory to cover, then the command. */
+        private static final String REACH_DATA_DIR = """
+                exec 3<"$1" && mount -t tmpfs -o mode=0755,size=1m gantry-hidden "$2" && mkdir -p "$1" \
+                && mount --no-canonicalize --bind /proc/self/fd/3 "$1" && exec 3<&- || exit 125
+                shift 2
+                exec "$@"
+                """;
 
         @Override
-        public String description() {
-            return "as root mapped to an unprivileged user in a user namespace";
-        }
-    }
-
-    /** Root dropping to an unprivileged user who owns the cluster. */
-    record OtherUser(int uid, int gid, String name) implements RunAs {
-        @Override
         public List<String> wrap(List<String> command) {
-            List<String> c = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
+            List<String> c = new ArrayList<>();
+            if (hidden != null) {
+                c.addAll(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c", REACH_DATA_DIR,
+                        "gantry-embedded", dataDir.toString(), hidden.toString()));
+            }
+            c.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--no-new-privs", "--"));
             c.addAll(command);
             return c;
         }
@@ -93,21 +92,21 @@ sealed interface RunAs {
 
         @Override
         public String description() {
-            return "as user " + name + " (setpriv)";
+            return "as user " + name + " (setpriv" + (hidden == null ? "" : ", in a mount namespace that lets it pass "
+                    + hidden) + ")";
         }
     }
 
     /**
      * Chooses for a data directory: a normal user runs PostgreSQL itself; root runs an existing
-     * cluster as its owner (in a user namespace when that owner is root) and a new one in a user
-     * namespace when the kernel allows it, else as nobody.
+     * cluster as its owner, and a new one, or one an earlier gantry left owned by root, as nobody.
      */
     static RunAs choose(Path dataDir, Path cluster) {
-        return choose(dataDir, cluster, Accounts.currentUid(), UserNamespaces::refusal);
+        return choose(dataDir, cluster, Accounts.currentUid(), MountNamespaces::refusal);
     }
 
-    /** {@code userNamespaceRefusal}: why root may not create a user namespace mapped to nobody, or empty if it may. */
-    static RunAs choose(Path dataDir, Path cluster, int me, BiFunction<Integer, Integer, Optional<String>> userNamespaceRefusal) {
+    /** {@code mountNamespaceRefusal}: why root may not cover a directory in a private mount namespace, or empty if it may. */
+    static RunAs choose(Path dataDir, Path cluster, int me, Function<Path, Optional<String>> mountNamespaceRefusal) {
         Optional<Accounts.Account> owner = Accounts.owner(cluster);
         if (me != 0) {
             if (owner.isPresent() && owner.get().uid() != me) {
@@ -116,53 +115,39 @@ sealed interface RunAs {
             }
             return new CurrentUser();
         }
-        Accounts.Account nobody = Accounts.nobody();
-        if (owner.isPresent() && owner.get().uid() != 0) {
-            Accounts.Account o = owner.get();
-            return reachable(new OtherUser(o.uid(), o.gid(), o.name()), dataDir, "it owns the cluster");
-        }
-        Optional<String> refused = userNamespaceRefusal.apply(nobody.uid(), nobody.gid());
-        if (refused.isEmpty()) return new UserNamespace(nobody.uid(), nobody.gid());
-        if (owner.isPresent()) {
-            throw new EmbeddedDatabaseException("embedded PostgreSQL: " + cluster + " is owned by root, which PostgreSQL"
-                    + " can only run in a user namespace, and this system refuses them (" + refused.get()
-                    + "); allow user namespaces, or give the cluster to nobody: chown -R nobody " + cluster);
-        }
-        return reachable(new OtherUser(nobody.uid(), nobody.gid(), nobody.name()), dataDir,
-                "it refuses root and user namespaces are unavailable");
+        Accounts.Account user = owner.filter(o -> o.uid() != 0).orElse(Accounts.nobody());
+        // The data directory itself is opened for its user by DataDirectory; the directories above it are not ours.
+        Optional<Path> blocked = dataDir.getParent() == null ? Optional.empty()
+                : Accounts.firstUnreachable(dataDir.getParent(), user.uid(), user.gid());
+        if (blocked.isEmpty()) return new OtherUser(user.uid(), user.gid(), user.name(), dataDir, null);
+        Optional<String> refused = mountNamespaceRefusal.apply(blocked.get());
+        if (refused.isEmpty()) return new OtherUser(user.uid(), user.gid(), user.name(), dataDir, blocked.get());
+        throw new EmbeddedDatabaseException("embedded PostgreSQL must run as " + user.name() + " here (it refuses root),"
+                + " and " + user.name() + " cannot enter " + blocked.get() + " (a private mount namespace could let it: "
+                + refused.get() + "): set GANTRY_DATA_DIR to a directory outside it, e.g. /var/lib/gantry");
     }
 
-    /** Root dropping to another user: that user must be able to enter the data directory. */
-    private static RunAs reachable(OtherUser user, Path dataDir, String why) {
-        Optional<Path> blocked = Accounts.firstUnreachable(dataDir, user.uid(), user.gid());
-        if (blocked.isPresent()) {
-            throw new EmbeddedDatabaseException("embedded PostgreSQL must run as " + user.name()
-                    + " here (" + why + "), and " + user.name()
-                    + " cannot enter " + blocked.get() + ": set GANTRY_DATA_DIR to a directory outside it, e.g. /var/lib/gantry");
-        }
-        return user;
-    }
-
-    /** Whether the kernel lets root create user namespaces here; probed once per JVM. */
-    final class UserNamespaces {
+    /** Whether root may create a private mount namespace that covers a directory (not in a default container); probed once per JVM. */
+    final class MountNamespaces {
         private static volatile Optional<String> refusal;
 
-        private UserNamespaces() {
+        private MountNamespaces() {
         }
 
-        static Optional<String> refusal(int uid, int gid) {
+        static Optional<String> refusal(Path cover) {
             Optional<String> r = refusal;
             if (r == null) {
-                r = probe(uid, gid);
+                r = probe(cover);
                 refusal = r;
             }
             return r;
         }
 
-        private static Optional<String> probe(int uid, int gid) {
+        private static Optional<String> probe(Path cover) {
+            Accounts.Account nobody = Accounts.nobody();
             try {
-                ExternalCommand.Result r = new ExternalCommand(new UserNamespace(uid, gid).wrap(List.of("true")), null,
-                        Duration.ofSeconds(10)).run();
+                ExternalCommand.Result r = new ExternalCommand(new OtherUser(nobody.uid(), nobody.gid(), nobody.name(), cover,
+                        cover).wrap(List.of("true")), null, Duration.ofSeconds(10)).run();
                 return r.ok() ? Optional.empty() : Optional.of(r.output().isEmpty() ? "unshare exited with " + r.exitCode()
                         : r.output().lines().findFirst().orElse(""));
             } catch (IOException e) {

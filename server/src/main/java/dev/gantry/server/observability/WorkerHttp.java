@@ -27,10 +27,13 @@ public final class WorkerHttp implements AutoCloseable {
     private final HealthCheck health;
     private final GantryMetrics metrics;
 
-    public WorkerHttp(int port, Gantry gantry, GantryMetrics metrics) throws IOException {
+    /** Listens on {@code host} (GANTRY_HTTP_HOST: 0.0.0.0 for every interface, 127.0.0.1 for this machine only). */
+    public WorkerHttp(String host, int port, Gantry gantry, GantryMetrics metrics) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) throw new IOException("unknown host " + host);
         this.health = new HealthCheck(List.of(gantry));
         this.metrics = metrics;
-        server = HttpServer.create(new InetSocketAddress(port), 16);
+        server = HttpServer.create(address, 16);
         server.setExecutor(executor);
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);

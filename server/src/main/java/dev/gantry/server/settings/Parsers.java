@@ -39,6 +39,14 @@ final class Parsers {
         return v;
     }
 
+    /** A host name or an IP address to listen on; brackets allowed around IPv6. */
+    static String host(String raw) {
+        if (raw.isEmpty() || raw.length() > 255 || !raw.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new ConfigException("value", "must be a host name or IP address, got \"" + raw + "\"");
+        }
+        return raw;
+    }
+
     static boolean bool(String raw) {
         return switch (raw.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.DatabaseUrl;
@@ -11,7 +12,7 @@ import dev.gantry.config.DatabaseUrl;
 /**
  * The settings of {@code gantry server}: its own rows plus the worker's (for the in-process
  * worker), except that the database is optional (unset starts the embedded PostgreSQL) and
- * {@code GANTRY_HTTP_PORT} is the API's port.
+ * {@code GANTRY_HTTP_PORT} and {@code GANTRY_HTTP_HOST} are the API's.
  */
 public final class ServerSettings {
     private ServerSettings() {
@@ -23,10 +24,10 @@ public final class ServerSettings {
     public static final Setting<Integer> HTTP_PORT = Setting.of("GANTRY_HTTP_PORT", "--http-port", "8080",
             "Port of the server's API, dashboard, /health and /metrics", Parsers::port);
     public static final Setting<String> HTTP_HOST = Setting.of("GANTRY_HTTP_HOST", "--http-host", "0.0.0.0",
-            "Address the server listens on (127.0.0.1: this machine only)", ServerSettings::host);
+            "Address the server listens on (127.0.0.1: this machine only)", Parsers::host);
     public static final Setting<String> ADMIN_TOKEN = new Setting<>("GANTRY_ADMIN_TOKEN", "--admin-token", null, true, true,
             "Bootstrap admin API token (24+ characters); unset: one is generated on first start and printed once",
-            raw -> raw);
+            ServerSettings::adminToken);
     public static final Setting<Path> DATA_DIR = new Setting<>("GANTRY_DATA_DIR", "--data-dir", null, true, false,
             "Where the embedded PostgreSQL keeps its data; default ~/.gantry/data", raw -> Path.of(raw));
     public static final Setting<Long> MAX_BODY_BYTES = Setting.of("GANTRY_MAX_BODY_BYTES", "--max-body-bytes", "5242880",
@@ -56,15 +57,21 @@ public final class ServerSettings {
     private static List<Setting<?>> all() {
         List<Setting<?>> out = new ArrayList<>(OWN);
         for (Setting<?> s : WorkerSettings.ALL) {
-            if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT) out.add(s);
+            if (s != WorkerSettings.DATABASE_URL && s != WorkerSettings.HTTP_PORT && s != WorkerSettings.HTTP_HOST) out.add(s);
         }
         return List.copyOf(out);
     }
 
-    private static String host(String raw) {
-        if (raw.isEmpty() || raw.length() > 255 || !raw.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new ConfigException("value", "must be a host name or IP address, got \"" + raw + "\"");
+    /** Values that shipped in Gantry's example files: everyone who read them knows them. */
+    private static final List<String> SHIPPED_ADMIN_TOKENS = List.of("local-admin-token-change-me",
+            "CHANGE-ME-to-the-output-of-openssl-rand-hex-32");
+
+    private static String adminToken(String raw) {
+        if (SHIPPED_ADMIN_TOKENS.contains(raw) || raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "").contains("changeme")) {
+            throw new ConfigException("value", "is a placeholder from an example file, which anyone can read; set a secret"
+                    + " of your own, e.g. the output of openssl rand -hex 32");
         }
         return raw;
     }
+
 }

@@ -15,7 +15,7 @@ public final class WorkerSettings {
     }
 
     public static final Setting<DatabaseUrl> DATABASE_URL = Setting.of("DATABASE_URL", "--database-url", null,
-            "PostgreSQL to use: postgres://user:pass@host:port/db or jdbc:postgresql://...",
+            "PostgreSQL to use: postgres://user:pass@host:port/db or jdbc:postgresql://host:port/db?user=u&password=p",
             raw -> DatabaseUrl.parse("value", raw)).asSecret();
     public static final Setting<SchemaName> SCHEMA = Setting.of("GANTRY_SCHEMA", "--schema", "gantry",
             "PostgreSQL schema Gantry lives in", SchemaName::new);
@@ -43,6 +43,8 @@ public final class WorkerSettings {
             raw -> Parsers.millis(raw, 0, 86_400_000));
     public static final Setting<Integer> HTTP_PORT = Setting.of("GANTRY_HTTP_PORT", "--http-port", "8081",
             "Port of the worker's /health and /metrics; 0 turns them off", Parsers::port);
+    public static final Setting<String> HTTP_HOST = Setting.of("GANTRY_HTTP_HOST", "--http-host", "0.0.0.0",
+            "Address the worker's /health and /metrics listen on (127.0.0.1: this machine only)", Parsers::host);
     public static final Setting<String> LOG_LEVEL = Setting.of("LOG_LEVEL", "--log-level", "INFO",
             "Root log level: TRACE, DEBUG, INFO, WARN or ERROR",
             raw -> Parsers.oneOf(raw, Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), true));
@@ -65,6 +67,6 @@ public final class WorkerSettings {
 
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
             SYNCHRONOUS_COMMIT,
-            HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
+            HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, HTTP_HOST, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
             LOG_BUFFER, MONITOR_INTERVAL);
 }

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * come up in order and shut down without cutting running jobs short.
  */
 final class ComposeRules {
-    private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?}");
+    /** ${VAR}, ${VAR:-default} or ${VAR:?message} (required: Compose refuses to start without it). */
+    private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*)|:?\\?[^}]*)?}");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us)");
 
     private ComposeRules() {
@@ -111,7 +112,10 @@ final class ComposeRules {
         return out;
     }
 
-    /** environment in map or KEY=VALUE list form, with ${VAR:-default} as Compose would fill it in an empty shell. */
+    /**
+     * environment in map or KEY=VALUE list form, with ${VAR:-default} as Compose would fill it in an
+     * empty shell; a required ${VAR:?message} is left empty (the operator's value, checked at start).
+     */
     static Map<String, String> environment(JsonNode service) {
         Map<String, String> out = new LinkedHashMap<>();
         JsonNode env = service.path("environment");

@@ -156,7 +156,8 @@ class DistributionFilesTest {
 
         @Test
         void rejectsAnAdminTokenTheServerWouldRefuse() {
-            String broken = replace(text, "${GANTRY_ADMIN_TOKEN:-local-admin-token-change-me}", "${GANTRY_ADMIN_TOKEN:-short}");
+            String broken = text.replaceAll("\"\\$\\{GANTRY_ADMIN_TOKEN:\\?[^}]*}\"", "\\${GANTRY_ADMIN_TOKEN:-short}");
+            assertThat(broken).as("the file no longer requires the token as this test expects").isNotEqualTo(text);
 
             assertThat(ComposeRules.problems(yaml(broken)))
                     .containsExactly("server: GANTRY_ADMIN_TOKEN: shorter than 24 characters, the server refuses it");
@@ -220,8 +221,7 @@ class DistributionFilesTest {
 
         @Test
         void rejectsAnExampleAdminTokenTheServerWouldRefuse() {
-            List<Manifest> broken = manifests(Map.of("GANTRY_ADMIN_TOKEN: CHANGE-ME-to-the-output-of-openssl-rand-hex-32",
-                    "GANTRY_ADMIN_TOKEN: CHANGE-ME"));
+            List<Manifest> broken = manifests(Map.of("GANTRY_ADMIN_TOKEN: \"\"", "GANTRY_ADMIN_TOKEN: too-short"));
 
             assertThat(KubernetesRules.problems(broken)).containsExactly("deploy/kubernetes/server.yaml: Deployment gantry-server "
                     + "container server: GANTRY_ADMIN_TOKEN: shorter than 24 characters, the server refuses it");
@@ -251,6 +251,78 @@ class DistributionFilesTest {
             }
             assertThat(unused).as("replacements that matched no manifest").isEmpty();
             return out;
+        }
+    }
+
+    /** Issue 11: the compose file and the Kubernetes example once shipped admin tokens that the server accepted. */
+    @Nested
+    class AdminToken {
+        @Test
+        void noDistributionFileGivesTheAdminTokenAValue() {
+            List<Path> files = distributionFiles();
+
+            assertThat(files).contains(ROOT.resolve("docker-compose.yml"), ROOT.resolve("deploy/kubernetes/examples/secret.yaml"),
+                    ROOT.resolve("Dockerfile"), ROOT.resolve("deploy/systemd/gantry-server.service"));
+            assertThat(files).flatMap(f -> AdminTokenRules.problems(ROOT.relativize(f).toString(), read(ROOT.relativize(f).toString())))
+                    .isEmpty();
+        }
+
+        @Test
+        void composeRequiresItFromTheOperator() {
+            assertThat(ComposeRules.environment(yaml(read("docker-compose.yml")).path("services").path("server")))
+                    .containsEntry("GANTRY_ADMIN_TOKEN", "");
+            assertThat(read("docker-compose.yml")).contains("GANTRY_ADMIN_TOKEN: \"${GANTRY_ADMIN_TOKEN:?");
+        }
+
+        @Test
+        void rejectsAValueInTheComposeFileEvenAsADefault() {
+            String broken = read("docker-compose.yml").replaceAll("\"\\$\\{GANTRY_ADMIN_TOKEN:\\?[^}]*}\"",
+                    "\\${GANTRY_ADMIN_TOKEN:-local-admin-token-change-me}");
+
+            assertThat(AdminTokenRules.problems("docker-compose.yml", broken)).singleElement().asString()
+                    .startsWith("docker-compose.yml:").contains(": the admin token has a fixed value"
+                            + " (${GANTRY_ADMIN_TOKEN:-local-admin-token-change-me})");
+        }
+
+        @Test
+        void rejectsAValueInTheKubernetesSecretOrInAContainersEnvironment() {
+            String secret = replace(read("deploy/kubernetes/examples/secret.yaml"), "GANTRY_ADMIN_TOKEN: \"\"",
+                    "GANTRY_ADMIN_TOKEN: CHANGE-ME-to-the-output-of-openssl-rand-hex-32");
+            String server = read("deploy/kubernetes/server.yaml").replaceAll(
+                    "(- name: GANTRY_ADMIN_TOKEN\n\\s+)valueFrom:\n\\s+secretKeyRef:\n\\s+name: gantry\n\\s+key: GANTRY_ADMIN_TOKEN",
+                    "$1value: \"0123456789abcdef0123456789abcdef\"");
+            assertThat(server).as("server.yaml no longer reads the token as this test expects").contains("value: \"0123");
+
+            assertThat(AdminTokenRules.problems("secret.yaml", secret)).singleElement().asString()
+                    .contains("fixed value (CHANGE-ME-to-the-output-of-openssl-rand-hex-32)");
+            assertThat(AdminTokenRules.problems("server.yaml", server)).singleElement().asString()
+                    .contains("fixed value (0123456789abcdef0123456789abcdef)");
+        }
+
+        @Test
+        void rejectsAValueInAUnitFileADockerfileOrAnEnvFile() {
+            assertThat(AdminTokenRules.problems("u.service", "[Service]\nEnvironment=GANTRY_ADMIN_TOKEN=abcdefabcdefabcdefabcdef\n"
+                    + "ExecStart=/usr/bin/java -jar gantry.jar server --admin-token=abcdefabcdefabcdefabcdef\n")).hasSize(2);
+            assertThat(AdminTokenRules.problems("Dockerfile", "FROM x\nENV GANTRY_ADMIN_TOKEN abcdefabcdefabcdefabcdef\n"))
+                    .singleElement().asString().startsWith("Dockerfile:2: the admin token has a fixed value");
+            assertThat(AdminTokenRules.problems(".env", "GANTRY_ADMIN_TOKEN='abcdefabcdefabcdefabcdef'\n")).hasSize(1);
+            assertThat(AdminTokenRules.problems(".env", "# GANTRY_ADMIN_TOKEN=abc, a comment\nGANTRY_ADMIN_TOKEN=\n"
+                    + "X=\"$GANTRY_ADMIN_TOKEN\"\n")).isEmpty();
+        }
+
+        /** What ships for running Gantry: the Dockerfile, compose files, everything under deploy/, .env files. */
+        private static List<Path> distributionFiles() {
+            try (Stream<Path> top = Files.list(ROOT); Stream<Path> deploy = Files.walk(ROOT.resolve("deploy"))) {
+                List<Path> files = new ArrayList<>(top.filter(Files::isRegularFile).filter(f -> {
+                    String name = f.getFileName().toString();
+                    return name.startsWith("Dockerfile") || name.startsWith("docker-compose") || name.startsWith("compose.")
+                            || name.startsWith(".env");
+                }).toList());
+                files.addAll(deploy.filter(Files::isRegularFile).toList());
+                return files;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

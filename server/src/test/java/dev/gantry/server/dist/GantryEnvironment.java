@@ -30,7 +30,8 @@ record GantryEnvironment(Map<String, String> env, SettingsLoader settings, Setti
     List<String> errors() {
         List<String> errors = new ArrayList<>(settings.errors());
         String token = env.get(ServerSettings.ADMIN_TOKEN.env());
-        if (httpPortSetting == ServerSettings.HTTP_PORT && token != null && token.length() < TokenClient.MIN_SECRET_LENGTH) {
+        if (httpPortSetting == ServerSettings.HTTP_PORT && token != null && !token.isBlank()   // blank: unset, one is generated
+                && token.length() < TokenClient.MIN_SECRET_LENGTH) {
             errors.add(ServerSettings.ADMIN_TOKEN.env() + ": shorter than " + TokenClient.MIN_SECRET_LENGTH + " characters, the server refuses it");
         }
         return errors;

@@ -68,7 +68,8 @@ class EmbeddedDatabaseTest {
         assertThat(templateProgress).anyMatch(l -> l.startsWith("unpacking PostgreSQL into " + template));
         assertThat(templateProgress).anyMatch(l -> l.startsWith("initializing data directory " + template.resolve("pgdata")));
         assertThat(templateProgress.getLast()).matches("PostgreSQL 14\\.\\d+ listening on 127\\.0\\.0\\.1:" + templatePort + " .*");
-        assertThat(templateProgress).as("root runs PostgreSQL in a user namespace").anyMatch(l -> l.contains("user namespace"));
+        assertThat(templateProgress).as("root runs PostgreSQL as an unprivileged user")
+                .contains("running PostgreSQL as user nobody (setpriv): it refuses to run as root");
         assertThat(Files.exists(template.resolve("pgdata/postmaster.pid"))).as("close stopped the server").isFalse();
     }
 
@@ -92,10 +93,57 @@ class EmbeddedDatabaseTest {
             execute(db, "CREATE SCHEMA owned_by_gantry", "CREATE TABLE owned_by_gantry.t (v text)");
             assertThat(query(db, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user")).isEqualTo("false");
             assertThatThrownBy(() -> execute(db, "COPY owned_by_gantry.t FROM PROGRAM 'id'"))
-                    .as("in a user namespace PostgreSQL's processes have root's file access: a superuser could use it")
+                    .as("a superuser runs programs as PostgreSQL's user")
                     .hasMessageContaining("must be superuser or a member of the pg_execute_server_program role");
             assertThatThrownBy(() -> query(db, "SELECT pg_read_file('/etc/shadow')")).hasMessageContaining("permission denied");
         }
+    }
+
+    /**
+     * CVE-2018-1058's pattern: role gantry plants an operator in public of database postgres that
+     * matches the superuser bootstrap's {@code rolname = ?} (name = varchar) better than
+     * pg_catalog's, so the next start would run it as superuser.
+     */
+    @Test
+    void gantryCannotPlantCodeThatTheSuperuserBootstrapRuns() throws Exception {
+        Path dir = copyOfTemplate("hijack");
+        String[] gantryInPostgres;
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            gantryInPostgres = new String[] {"jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres", "gantry", db.url().password()};
+            assertThatThrownBy(() -> execute(gantryInPostgres, HIJACK))
+                    .as("no CREATE in public of database postgres").hasMessageContaining("permission denied for schema public");
+            // As if gantry had planted them before this fix, or had owned them some other way.
+            execute(superuser(dir, db.port(), "postgres"), "GRANT CREATE ON SCHEMA public TO gantry");
+            execute(gantryInPostgres, HIJACK);
+            execute(superuser(dir, db.port(), "postgres"), "REVOKE CREATE ON SCHEMA public FROM gantry");
+        }
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            assertThat(query(db, "SELECT rolsuper::text FROM pg_roles WHERE rolname = 'gantry'")).isEqualTo("false");
+            assertThat(query(superuser(dir, db.port(), "postgres"),
+                    "SELECT count(*) FROM pg_proc WHERE proname = 't' AND pronamespace = 'public'::regnamespace"))
+                    .as("what gantry owned in database postgres is gone").isEqualTo("0");
+        }
+    }
+
+    private static final String[] HIJACK = {
+            "CREATE FUNCTION public.t(name, varchar) RETURNS boolean LANGUAGE sql"
+                    + " AS $$ ALTER ROLE gantry SUPERUSER; SELECT $1::text = $2::text $$",
+            "CREATE OPERATOR public.= (LEFTARG = name, RIGHTARG = varchar, FUNCTION = public.t)"};
+
+    @Test
+    void aSuperusersProgramsDoNotRunAsRootOnTheHost() throws Exception {
+        Path dir = copyOfTemplate("copy-to-program");
+        Path open = Files.createDirectories(work.resolve("open-to-all"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path made = open.resolve("made-by-postgres");
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            execute(superuser(dir, db.port(), "postgres"), "COPY (SELECT 1) TO PROGRAM 'touch " + made + "'");
+        }
+        assertThat(made).exists();
+        assertThat(Files.getAttribute(made, "unix:uid")).as("owned by PostgreSQL's unprivileged user, not root")
+                .isEqualTo(Accounts.nobody().uid());
     }
 
     @Test
@@ -133,7 +181,7 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void aLiveGantryKeepsItsDirectoryAndAKilledOneLeavesPostgresToBeStopped() throws Exception {
+    void aLiveGantryKeepsItsDirectoryAndAKilledOnesPostgresStopsOnItsOwn() throws Exception {
         Path dir = copyOfTemplate("killed-jvm");
         try (EmbeddedJvm jvm = EmbeddedJvm.start(dir, scratch("killed-jvm"))) {
             int port = jvm.awaitReady();
@@ -141,9 +189,34 @@ class EmbeddedDatabaseTest {
             assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add))
                     .hasMessage("embedded PostgreSQL: data directory " + dir + " is in use by another gantry process (pid "
                             + jvm.process.pid() + "); stop it or set GANTRY_DATA_DIR to another directory");
-            ProcessHandle orphan = postmasterPid(dir).flatMap(ProcessHandle::of).orElseThrow();
+            ProcessHandle postmaster = postmasterPid(dir).flatMap(ProcessHandle::of).orElseThrow();
 
-            jvm.process.destroyForcibly();   // SIGKILL: no shutdown hook runs, PostgreSQL keeps running
+            jvm.process.destroyForcibly();   // SIGKILL: no shutdown hook runs
+            jvm.process.waitFor();
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> !postmaster.isAlive());
+            assertThat(Files.readString(dir.resolve("postgresql.log"))).as("a fast shutdown, not a crash")
+                    .contains("received fast shutdown request", "database system is shut down");
+            try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+                assertThat(query(db, "SELECT v FROM t")).isEqualTo("before the kill");
+            }
+            assertThat(progress).noneMatch(l -> l.startsWith("stopping the PostgreSQL a previous run left running"));
+        }
+    }
+
+    @Test
+    void aPostgresLeftRunningWithoutItsWatchdogIsStoppedByTheNextStart() throws Exception {
+        Path dir = copyOfTemplate("killed-watchdog");
+        try (EmbeddedJvm jvm = EmbeddedJvm.start(dir, scratch("killed-watchdog"))) {
+            int port = jvm.awaitReady();
+            execute(urlOf(dir, port), "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('before the kill')");
+            ProcessHandle orphan = postmasterPid(dir).flatMap(ProcessHandle::of).orElseThrow();
+            List<ProcessHandle> watchdog = jvm.process.children().toList();   // the JVM's only child left running
+            assertThat(watchdog).hasSize(1);
+
+            watchdog.forEach(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.stream().noneMatch(ProcessHandle::isAlive));
+            jvm.process.destroyForcibly();
             jvm.process.waitFor();
             assertThat(orphan.isAlive()).isTrue();
 
@@ -199,30 +272,88 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void rootWithoutUserNamespacesRunsANewClusterAsNobody() throws Exception {
-        Path dir = work.resolve("no-user-namespaces/data");
+    void rootRunsANewClusterInAHomeNobodyCannotEnterThroughAMountNamespace() throws Exception {
+        Path closed = Files.createDirectories(work.resolve("closed-home-new"));
+        Files.setPosixFilePermissions(closed, RunAs.PRIVATE);   // as /root
+        Path dir = closed.resolve(".gantry/data");
         seedBinaries(dir);
-        Files.setPosixFilePermissions(dir, RunAs.TRAVERSABLE);   // as start creates it in this mode
 
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0, progress::add, EmbeddedDatabaseTest::refusingUserNamespaces)) {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
             assertThat(query(db, "SELECT current_database()")).isEqualTo("gantry");
             assertThat(postmasterUser(dir)).isEqualTo("nobody");
             assertThat(Files.getOwner(dir.resolve("pgdata")).getName()).isEqualTo("nobody");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(closed))).as("unchanged").isEqualTo("rwx------");
         }
+        assertThat(progress).contains("running PostgreSQL as user nobody (setpriv, in a mount namespace that lets it pass "
+                + closed + "): it refuses to run as root");
         assertThat(progress).anyMatch(l -> l.startsWith("initializing data directory"));
         assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
     }
 
+    /** The layout an earlier gantry made as root: cluster and log owned by root, in a home only root can enter. */
     @Test
-    void rootWithoutUserNamespacesNamesTheDirectoryNobodyCannotEnter() throws IOException {
+    void aClusterAnEarlierGantryRanAsRootIsGivenToNobody() throws Exception {
+        Path closed = Files.createDirectories(work.resolve("closed-home-old"));
+        Files.setPosixFilePermissions(closed, RunAs.PRIVATE);
+        Path dir = copyOfTemplate("closed-home-old/.gantry/data");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            execute(db, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('from the old scheme')");
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.toList()) Files.setAttribute(f, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.setPosixFilePermissions(dir, RunAs.PRIVATE);
+        progress.clear();
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, progress::add)) {
+            assertThat(query(db, "SELECT v FROM t")).isEqualTo("from the old scheme");
+            assertThat(postmasterUser(dir)).isEqualTo("nobody");
+        }
+        assertThat(progress).contains("giving " + dir.resolve("pgdata") + " to nobody: an earlier gantry ran"
+                + " PostgreSQL with root's file access, this one never does (docs/adr/0011)");
+        try (Stream<Path> cluster = Files.walk(dir.resolve("pgdata"))) {
+            assertThat(cluster).allMatch(f -> uid(f) == Accounts.nobody().uid());
+        }
+        assertThat(uid(dir)).as("the data directory stays root's").isZero();
+    }
+
+    @Test
+    void rootWithoutMountNamespacesNamesTheDirectoryNobodyCannotEnter() throws IOException {
         Path closed = Files.createDirectories(work.resolve("closed-home"));
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
         Path dir = closed.resolve(".gantry/data");
 
-        assertThatThrownBy(() -> refusingUserNamespaces(dir, dir.resolve("pgdata")))
-                .hasMessage("embedded PostgreSQL must run as nobody here (it refuses root and user namespaces are"
-                        + " unavailable), and nobody cannot enter " + closed
-                        + ": set GANTRY_DATA_DIR to a directory outside it, e.g. /var/lib/gantry");
+        assertThatThrownBy(() -> RunAs.choose(dir, dir.resolve("pgdata"), 0, cover -> Optional.of("refused for the test")))
+                .hasMessage("embedded PostgreSQL must run as nobody here (it refuses root), and nobody cannot enter " + closed
+                        + " (a private mount namespace could let it: refused for the test): set GANTRY_DATA_DIR to a"
+                        + " directory outside it, e.g. /var/lib/gantry");
+    }
+
+    @Test
+    void asRootADataDirectoryOfAnotherUserIsRefused() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("of-daemon"));
+        Files.setAttribute(dir, "unix:uid", 1);
+
+        assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add))
+                .isInstanceOf(EmbeddedDatabaseException.class)
+                .hasMessage("embedded PostgreSQL: data directory " + dir + " belongs to " + Accounts.name(1) + ", and as root"
+                        + " gantry only keeps its data in a directory of root's (or of nobody, who runs PostgreSQL):"
+                        + " chown root " + dir + ", or set GANTRY_DATA_DIR to another directory");
+    }
+
+    @Test
+    void asRootADataDirectoryOthersCanWriteIsRefused() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("writable-by-all"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add))
+                .isInstanceOf(EmbeddedDatabaseException.class)
+                .hasMessage("embedded PostgreSQL: data directory " + dir + " is writable by others (rwxrwxrwx), who could swap"
+                        + " the files gantry handles there as root: chmod go-w " + dir + ", or set GANTRY_DATA_DIR to another"
+                        + " directory");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> EmbeddedDatabase.start(dir, progress::add)).hasMessageContaining("is writable by its group");
+        assertThat(progress).isEmpty();
     }
 
     @Test
@@ -349,8 +480,12 @@ class EmbeddedDatabaseTest {
         PostgresBinaries.requireSupportedPlatform("Linux", "amd64");
     }
 
-    private static RunAs refusingUserNamespaces(Path dataDir, Path cluster) {
-        return RunAs.choose(dataDir, cluster, 0, (uid, gid) -> Optional.of("refused for the test"));
+    private static int uid(Path p) {
+        try {
+            return (int) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A copy of the template's data directory (binaries, cluster, port and password), without its lock and log. */
@@ -414,6 +549,23 @@ class EmbeddedDatabaseTest {
             p.load(r);
         }
         return new String[] {"jdbc:postgresql://127.0.0.1:" + port + "/gantry", "gantry", p.getProperty("gantry.password")};
+    }
+
+    /** The superuser postgres, whose password only embedded.properties holds. */
+    private static String[] superuser(Path dir, int port, String database) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("embedded.properties"))) {
+            p.load(r);
+        }
+        return new String[] {"jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", p.getProperty("postgres.password")};
+    }
+
+    private static String query(String[] url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url[0], url[1], url[2]);
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static void execute(EmbeddedDatabase db, String... statements) throws SQLException {

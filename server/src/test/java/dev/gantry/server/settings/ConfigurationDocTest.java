@@ -45,4 +45,19 @@ class ConfigurationDocTest {
                 .contains("GANTRY_DEAD_TIMEOUT_MS: must be a whole number, got \"soon\"")
                 .contains("GANTRY_LOG_BUFFER_SIZE: must be between 100 and 1000000, got 5");
     }
+
+    @Test
+    void refusesTheAdminTokensExampleFilesOnceShipped() {
+        for (String placeholder : java.util.List.of("local-admin-token-change-me", "CHANGE-ME-to-the-output-of-openssl-rand-hex-32",
+                "please-Change_Me-before-production")) {
+            SettingsLoader loader = new SettingsLoader(Map.of("GANTRY_ADMIN_TOKEN", placeholder), Map.of()).load(ServerSettings.ALL);
+
+            assertThat(loader.errors()).as(placeholder).containsExactly("GANTRY_ADMIN_TOKEN: is a placeholder from an example"
+                    + " file, which anyone can read; set a secret of your own, e.g. the output of openssl rand -hex 32");
+        }
+        SettingsLoader random = new SettingsLoader(Map.of("GANTRY_ADMIN_TOKEN", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c"),
+                Map.of()).load(ServerSettings.ALL);
+        assertThat(random.errors()).isEmpty();
+        assertThat(random.get(ServerSettings.ADMIN_TOKEN)).isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c");
+    }
 }

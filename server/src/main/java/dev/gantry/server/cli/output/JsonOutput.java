@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -18,11 +21,38 @@ import dev.gantry.Gantry;
  * (JSON Lines), so {@code jq} reads both.
  */
 public final class JsonOutput {
-    /** The CLI's mapper: {@link Gantry#defaultObjectMapper()} with snake_case property names. */
-    public static final ObjectMapper MAPPER = Gantry.defaultObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    /**
+     * The CLI's mapper: {@link Gantry#defaultObjectMapper()} with snake_case property names, and
+     * DEL and C1 controls escaped as C0 already are, so JSON output holds no raw control
+     * character and passes the {@link TerminalWriter} unchanged.
+     */
+    public static final ObjectMapper MAPPER = terminalSafe(Gantry.defaultObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
 
     private JsonOutput() {
+    }
+
+    private static ObjectMapper terminalSafe(ObjectMapper mapper) {
+        mapper.getFactory().setCharacterEscapes(new CharacterEscapes() {
+            private final int[] ascii = asciiEscapes();
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return ascii;
+            }
+
+            @Override
+            public SerializableString getEscapeSequence(int ch) {
+                return ch >= 0x80 && ch <= 0x9F ? new SerializedString(String.format("\\u%04X", ch)) : null;
+            }
+
+            private static int[] asciiEscapes() {
+                int[] codes = CharacterEscapes.standardAsciiEscapesForJSON();
+                codes[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+                return codes;
+            }
+        });
+        return mapper;
     }
 
     public static void print(PrintWriter out, Object value) {

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A plain-text table: a header row and left-aligned columns two spaces apart. Cells are cut to
- * their column's maximum width with an ellipsis, and line breaks in a cell become spaces, so
- * one row is always one line (scripts that grep the human output keep working).
+ * their column's maximum width with an ellipsis, and line breaks and tabs in a cell become
+ * spaces, so one row is always one line (scripts that grep the human output keep working).
+ * Other control characters are the {@link TerminalWriter}'s to replace.
  *
  * <pre>{@code
  * Table t = new Table("ID", "KIND", "ARGS").maxWidth(2, 40);
@@ -70,7 +71,7 @@ public final class Table {
     /** One line of at most {@code max} characters; null shows as "-". */
     public static String cell(Object value, int max) {
         if (value == null) return "-";
-        String s = value.toString().replaceAll("\\R", " ");
+        String s = value.toString().replaceAll("\\R|\t", " ");
         if (s.isEmpty()) return "-";
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
