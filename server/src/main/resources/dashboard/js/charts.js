@@ -1,7 +1,6 @@
 // Time-series charts on uPlot (a WebJar): small, fast, and redrawn in place when data changes.
 
-import uPlot from "uplot";
-import { ref } from "lit-html/directives/ref.js";
+import { ref, uPlot } from "./lib.js";
 
 export class Chart {
   /**

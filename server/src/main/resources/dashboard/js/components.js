@@ -1,7 +1,7 @@
+import { html, nothing } from "./lib.js";
 // Small pieces the pages share: state badges, action buttons with loading and result states,
 // and the announcer that reads outcomes to screen readers.
 
-import { html, nothing } from "lit-html";
 
 export const JOB_STATES = ["pending", "scheduled", "available", "running", "retryable", "completed", "discarded", "cancelled"];
 

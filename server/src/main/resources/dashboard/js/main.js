@@ -1,7 +1,7 @@
 // The dashboard's shell: the session, the hash router, the header with its live-connection
 // status, and one render loop for everything.
 
-import { html, render, nothing } from "lit-html";
+import { html, render, nothing } from "./lib.js";
 import { session } from "./session.js";
 import { get, onReachability, serverReachable } from "./api.js";
 import { events, STATUS } from "./live.js";

@@ -1,7 +1,7 @@
+import { html, nothing } from "./lib.js";
 // What every page shares: a render request, cleanup of timers and subscriptions when the
 // user leaves, and the "ready" signal (a performance mark) that tests and the benchmark read.
 
-import { html, nothing } from "lit-html";
 
 export class Page {
   constructor(app, params) {

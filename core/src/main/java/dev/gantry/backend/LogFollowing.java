@@ -34,7 +34,7 @@ final class LogFollowing implements Subscription {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean closed;
     private volatile Subscription wakeUps = () -> { };
-    private long position;
+    private volatile long position;
     private Thread thread;
 
     LogFollowing(LogStore store, LogQuery filter, long afterId, LogFollower follower) {
@@ -47,6 +47,11 @@ final class LogFollowing implements Subscription {
     void start(Subscription wakeUps) {
         this.wakeUps = wakeUps;
         thread = Thread.ofVirtual().name("gantry-log-follower").start(this::run);
+    }
+
+    /** The id up to which the log was read: the next round reads after it. */
+    long position() {
+        return position;
     }
 
     void wake() {

@@ -135,7 +135,7 @@ public final class GantryServer implements AutoCloseable {
         try {
             DemoKinds.register(w);
             w.start();
-            LogSetup.shipTo(w::shipLog);
+            LogSetup.shipTo(w::shipLog, c.worker().workerId());
             metrics.bindWorker(w);
             return w;
         } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 // One job: what it is, its args and result, every failed attempt with its stack trace, a
 // timeline, its log lines, and retry/cancel/delete. It reloads when the job changes state.
 
-import { html, nothing } from "lit-html";
+import { html, nothing } from "../lib.js";
 import { Page, Resource } from "../page.js";
 import { get, post, del } from "../api.js";
 import { events } from "../live.js";

@@ -2,8 +2,7 @@
 // keyset pages, rows that change state live, and bulk retry or cancel of everything a filter
 // matches.
 
-import { html, nothing } from "lit-html";
-import { repeat } from "lit-html/directives/repeat.js";
+import { html, nothing, repeat } from "../lib.js";
 import { Page, Resource } from "../page.js";
 import { get, post, query } from "../api.js";
 import { events } from "../live.js";

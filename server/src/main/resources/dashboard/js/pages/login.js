@@ -1,6 +1,6 @@
 // Log in with an API token: it is checked with /api/me and kept in this browser.
 
-import { html, nothing } from "lit-html";
+import { html, nothing } from "../lib.js";
 import { Page } from "../page.js";
 import { get } from "../api.js";
 import { session } from "../session.js";

@@ -2,8 +2,7 @@
 // Filters live in the address. Follow keeps the newest line in view; Pause holds new lines
 // back (counted) until Resume.
 
-import { html, nothing } from "lit-html";
-import { repeat } from "lit-html/directives/repeat.js";
+import { html, nothing, repeat } from "../lib.js";
 import { Page } from "../page.js";
 import { get } from "../api.js";
 import { Stream, STATUS } from "../live.js";

@@ -1,8 +1,7 @@
 // Queues: counts by state, the pause that holds for every worker, and each worker's
 // concurrency on the queue (editable by operators, sent as an update_config command).
 
-import { html, nothing } from "lit-html";
-import { repeat } from "lit-html/directives/repeat.js";
+import { html, nothing, repeat } from "../lib.js";
 import { Page, Resource } from "../page.js";
 import { get, post } from "../api.js";
 import { events } from "../live.js";

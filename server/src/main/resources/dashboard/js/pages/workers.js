@@ -2,8 +2,7 @@
 // counts, and (for operators) the commands: start, stop, restart, pause/resume a queue,
 // shutdown and a live configuration form. Each command waits for the worker's acknowledgement.
 
-import { html, nothing } from "lit-html";
-import { repeat } from "lit-html/directives/repeat.js";
+import { html, nothing, repeat } from "../lib.js";
 import { Page, Resource } from "../page.js";
 import { get, post } from "../api.js";
 import { events } from "../live.js";

@@ -91,7 +91,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .addKeyValue("database", db.redacted()).addKeyValue("queues", dev.gantry.config.QueueConfig.format(settings.get(WorkerSettings.QUEUES)))
                 .log();
         gantry.start();
-        LogSetup.shipTo(gantry::shipLog);
+        LogSetup.shipTo(gantry::shipLog, config.workerId());
         WorkerHttp http = startHttp(settings.get(WorkerSettings.HTTP_HOST), settings.get(WorkerSettings.HTTP_PORT), gantry, metrics);
         exited.await();
         if (http != null) http.close();

@@ -61,7 +61,7 @@ public final class HttpServer implements AutoCloseable {
                 // without a role the authenticator refuses them.
                 s.roles = Set.of(Role.OPEN);
                 // Revalidated on every load (ETag), so a new server version is picked up at once.
-                s.headers = Map.of("Cache-Control", "no-cache");
+                s.headers = withSecurityHeaders("Cache-Control", "no-cache");
                 s.precompressMaxSize = 1024 * 1024;
             });
             // Front-end libraries as WebJars: a version is in the path, so a browser may keep them.
@@ -70,9 +70,11 @@ public final class HttpServer implements AutoCloseable {
                 s.directory = "META-INF/resources/webjars";
                 s.location = Location.CLASSPATH;
                 s.roles = Set.of(Role.OPEN);
-                s.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+                s.headers = withSecurityHeaders("Cache-Control", "public, max-age=31536000, immutable");
                 s.precompressMaxSize = 1024 * 1024;
             });
+            // Before anything else, so error responses (401, 404, 429) carry them too.
+            config.routes.before(ctx -> SecurityHeaders.ALL.forEach(ctx::header));
             config.routes.beforeMatched(auth::check);
             ErrorMapper.register(config.routes);
             config.routes.get("/health", ctx -> {
@@ -84,6 +86,12 @@ public final class HttpServer implements AutoCloseable {
             resources.forEach(r -> r.routes(config.routes));
         });
         app.start(host, port);
+    }
+
+    private static Map<String, String> withSecurityHeaders(String name, String value) {
+        Map<String, String> headers = new java.util.HashMap<>(SecurityHeaders.ALL);
+        headers.put(name, value);
+        return Map.copyOf(headers);
     }
 
     /** Every endpoint, in registration order: the auth test walks them all, the OpenAPI test checks they are documented. */

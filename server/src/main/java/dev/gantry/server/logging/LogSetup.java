@@ -63,10 +63,14 @@ public final class LogSetup {
         return e;
     }
 
-    /** Ships every log event of this process to gantry.worker_logs through the shipper. */
-    public static void shipTo(Consumer<LogRecord> shipper) {
+    /**
+     * Ships the log events of this process to gantry.worker_logs through the worker's shipper:
+     * every line but those written while another worker of this JVM ran a job (its MDC names
+     * that worker), whose job ids belong to that worker's database.
+     */
+    public static void shipTo(Consumer<LogRecord> shipper, String workerId) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        WorkerLogAppender appender = new WorkerLogAppender(shipper, SecretMask.INSTANCE);
+        WorkerLogAppender appender = new WorkerLogAppender(shipper, workerId, SecretMask.INSTANCE);
         appender.setContext(ctx);
         appender.start();
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);

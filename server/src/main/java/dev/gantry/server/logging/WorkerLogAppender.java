@@ -22,10 +22,12 @@ final class WorkerLogAppender extends AppenderBase<ILoggingEvent> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<LogRecord> shipper;
+    private final String workerId;
     private final SecretMask mask;
 
-    WorkerLogAppender(Consumer<LogRecord> shipper, SecretMask mask) {
+    WorkerLogAppender(Consumer<LogRecord> shipper, String workerId, SecretMask mask) {
         this.shipper = shipper;
+        this.workerId = workerId;
         this.mask = mask;
         setName("gantry-worker-logs");
     }
@@ -33,6 +35,8 @@ final class WorkerLogAppender extends AppenderBase<ILoggingEvent> {
     @Override
     protected void append(ILoggingEvent e) {
         Map<String, String> mdc = e.getMDCPropertyMap();
+        String jobWorker = mdc.get("worker_id");
+        if (jobWorker != null && !jobWorker.equals(workerId)) return;
         ObjectNode fields = JSON.createObjectNode();
         if (e.getKeyValuePairs() != null) {
             e.getKeyValuePairs().forEach(kv -> fields.put(kv.key, mask.mask(String.valueOf(kv.value))));

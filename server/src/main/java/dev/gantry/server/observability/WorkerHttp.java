@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.gantry.Gantry;
+import dev.gantry.server.http.SecurityHeaders;
 
 /**
  * A worker process's /health and /metrics, on a small JDK HTTP server. Health is 200 while the
@@ -56,7 +57,7 @@ public final class WorkerHttp implements AutoCloseable {
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        SecurityHeaders.ALL.forEach((name, value) -> ex.getResponseHeaders().set(name, value));
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

@@ -132,7 +132,7 @@ class ProcessEndToEndTest {
         int brace = output.indexOf('{');
         int bracket = output.indexOf('[');
         int start = bracket >= 0 && (brace < 0 || bracket < brace) ? bracket : brace;
-        JsonNode node = new Http.Response(200, output.substring(start), "application/json").json();
+        JsonNode node = new Http.Response(200, output.substring(start), "application/json", null).json();
         return node.isArray() ? node.get(0).path("id").asLong() : node.path("id").asLong();
     }
 }

@@ -31,6 +31,11 @@ public final class RunningServer implements AutoCloseable {
 
     /** A server with an in-process worker on queue "default" (or none when {@code withWorker} is false). */
     public static RunningServer start(TestDatabase db, boolean withWorker, long maxBodyBytes) {
+        return start(db, withWorker, maxBodyBytes, GantryServer.ApiLimits.DEFAULTS);
+    }
+
+    /** A server with these limits on its API pool and streams. */
+    public static RunningServer start(TestDatabase db, boolean withWorker, long maxBodyBytes, GantryServer.ApiLimits limits) {
         WorkerConfig worker = withWorker ? WorkerConfig.builder()
                 .queues(QueueConfig.parseList("queues", "default:4", 4))
                 .heartbeatInterval(Duration.ofMillis(200))
@@ -38,7 +43,7 @@ public final class RunningServer implements AutoCloseable {
                 .shutdownTimeout(Duration.ofSeconds(2))
                 .build() : null;
         GantryServer s = new GantryServer(new GantryServer.Config(DatabaseUrl.parse("url", db.url()), "gantry", "127.0.0.1", 0,
-                ADMIN_TOKEN, maxBodyBytes, worker, 1000, GantryServer.ApiLimits.DEFAULTS), line -> { });
+                ADMIN_TOKEN, maxBodyBytes, worker, 1000, limits), line -> { });
         TokenClient tokens = s.gantry().tokens();
         tokens.revoke("test-operator");
         tokens.revoke("test-viewer");

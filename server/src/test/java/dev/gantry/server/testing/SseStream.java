@@ -38,11 +38,20 @@ public final class SseStream implements AutoCloseable {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final InputStream body;
     private final int status;
+    private volatile boolean ended;
 
-    private SseStream(InputStream body, int status) {
+    private final String errorBody;
+
+    private SseStream(InputStream body, int status) throws IOException {
         this.body = body;
         this.status = status;
-        Thread.ofVirtual().start(this::read);
+        if (status == 200) {
+            this.errorBody = null;
+            Thread.ofVirtual().start(this::read);
+        } else {
+            this.errorBody = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            ended = true;
+        }
     }
 
     /** Opens {@code url} with Accept: text/event-stream, the token and, if given, Last-Event-ID. */
@@ -88,7 +97,19 @@ public final class SseStream implements AutoCloseable {
             }
         } catch (IOException e) {
             // closed
+        } finally {
+            ended = true;
         }
+    }
+
+    /** The server closed the stream (or the client did). */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** The body of a refused stream (its error object); null for a stream that opened. */
+    public String errorBody() {
+        return errorBody;
     }
 
     public List<Event> events() {
