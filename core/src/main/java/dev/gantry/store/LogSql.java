@@ -21,6 +21,31 @@ final class LogSql {
     /** The newest line's id (0 when there is none), from the primary key. */
     static final String LATEST_ID = "SELECT coalesce(max(id), 0) FROM gantry.worker_logs";
 
+    /**
+     * The first hole in the ids after :after_id up to :through_id: the id before it and the first
+     * id after it. Ids come from one sequence, so a hole is a batch another shipper has not yet
+     * committed, or one that rolled back. An index-only walk of the new ids only.
+     */
+    static final String FIRST_GAP = """
+            SELECT before_gap, after_gap
+              FROM (SELECT lag(id, 1, :after_id::bigint) OVER (ORDER BY id) AS before_gap, id AS after_gap
+                      FROM gantry.worker_logs
+                     WHERE id > :after_id AND id <= :through_id) ids
+             WHERE after_gap > before_gap + 1
+             ORDER BY after_gap
+             LIMIT 1""";
+
+    /**
+     * Whether another session is writing to the log now: an INSERT holds ROW EXCLUSIVE on the
+     * table from before it takes its ids until it commits, so with none held, every hole in the
+     * ids seen after this check is for good (a rolled-back or pruned batch).
+     */
+    static final String WRITE_IN_FLIGHT = """
+            SELECT EXISTS (SELECT 1 FROM pg_locks
+                            WHERE locktype = 'relation' AND relation = to_regclass(:table)
+                              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                              AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid())""";
+
     /** Deletes log lines older than the retention, a batch at a time. */
     static final String PRUNE = """
             DELETE FROM gantry.worker_logs

@@ -24,6 +24,8 @@ public final class LogStore {
     private final NamedSql insertMany;
     private final NamedSql prune;
     private final NamedSql latestId;
+    private final NamedSql firstGap;
+    private final NamedSql writeInFlight;
 
     public LogStore(Db db, SchemaName schema, TimeSource time) {
         this.db = db;
@@ -32,6 +34,8 @@ public final class LogStore {
         insertMany = NamedSql.parse(LogSql.INSERT_MANY, schema.value());
         prune = NamedSql.parse(LogSql.PRUNE, schema.value());
         latestId = NamedSql.parse(LogSql.LATEST_ID, schema.value());
+        firstGap = NamedSql.parse(LogSql.FIRST_GAP, schema.value());
+        writeInFlight = NamedSql.parse(LogSql.WRITE_IN_FLIGHT, schema.value());
     }
 
     /** The channel on which shipped batches are announced, for live tails. */
@@ -91,6 +95,33 @@ public final class LogStore {
             try (PreparedStatement ps = latestId.prepare(conn, Map.of()); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * The first missing id in (afterId, throughId] as the ids on either side of it, or null when
+     * every id there is present, so a follower can tell a settled range from one with a batch in flight.
+     */
+    public LogGap firstGap(long afterId, long throughId) {
+        return db.withConnection("find a gap in the log ids", conn -> {
+            try (PreparedStatement ps = firstGap.prepare(conn, Map.of("after_id", afterId, "through_id", throughId));
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new LogGap(rs.getLong(1), rs.getLong(2)) : null;
+            }
+        });
+    }
+
+    /**
+     * Whether another session may be writing log lines now. When not, a hole in the ids found by a
+     * later {@link #firstGap} will never fill.
+     */
+    public boolean writeInFlight() {
+        return db.withConnection("check for log writes in flight", conn -> {
+            try (PreparedStatement ps = writeInFlight.prepare(conn, Map.of("table", schema.value() + ".worker_logs"));
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         });
     }

@@ -52,4 +52,49 @@ class LogFollowingTest {
             assertThat(following.position()).isEqualTo(store.latestId());
         }
     }
+
+    /**
+     * Two shippers commit out of id order: the line with the lower id becomes visible last. The
+     * follower holds back the later line until the earlier one commits, then delivers both in id
+     * order, so a client resuming after the last id it got misses nothing. A batch that rolls back
+     * leaves a hole that the follower passes as soon as no write is in flight.
+     */
+    @Test
+    void aBatchCommittedOutOfIdOrderIsDeliveredInOrderAndARolledBackOneIsPassed(TestDatabase db) throws Exception {
+        db.execute("TRUNCATE gantry.worker_logs");
+        LogStore store = new LogStore(new Db(db.dataSource()), SchemaName.DEFAULT, SystemTimeSource.INSTANCE);
+        store.insertMany("w0", List.of(line("before")));
+        List<LogEntry> seen = new CopyOnWriteArrayList<>();
+        try (Gantry gantry = Gantry.builder().dataSource(db.dataSource()).build();
+             Subscription s = gantry.logs().follow(LogQuery.latest(), store.latestId(), seen::addAll);
+             java.sql.Connection late = db.dataSource().getConnection()) {
+            late.setAutoCommit(false);
+            insertRaw(late, "late");
+            store.insertMany("w2", List.of(line("early")));
+            Thread.sleep(LogFollowing.IDLE_WAKE.toMillis() * 2);
+            assertThat(seen).as("nothing passes a hole while its batch is in flight").isEmpty();
+
+            late.commit();
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertThat(seen).extracting(LogEntry::message).containsExactly("late", "early");
+
+            insertRaw(late, "rolled back");
+            late.rollback();
+            store.insertMany("w2", List.of(line("after the hole")));
+            await().atMost(LogFollowing.HOLE_PATIENCE.minusSeconds(5)).until(() -> seen.size() == 3);
+            assertThat(seen.getLast().message()).isEqualTo("after the hole");
+        }
+    }
+
+    private static LogRecord line(String message) {
+        return new LogRecord(null, "INFO", "app", message, null, null, Instant.now());
+    }
+
+    private static void insertRaw(java.sql.Connection c, String message) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("INSERT INTO gantry.worker_logs (worker_id, level, logger, message, created_at) "
+                + "VALUES ('w1', 'INFO', 'app', ?, now())")) {
+            ps.setString(1, message);
+            ps.executeUpdate();
+        }
+    }
 }

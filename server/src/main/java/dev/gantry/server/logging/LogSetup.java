@@ -73,7 +73,14 @@ public final class LogSetup {
         WorkerLogAppender appender = new WorkerLogAppender(shipper, workerId, SecretMask.INSTANCE);
         appender.setContext(ctx);
         appender.start();
-        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        // One worker ships a process's logs: a later worker (a restarted server, the next test) replaces the earlier one's.
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        var previous = root.getAppender(appender.getName());
+        root.addAppender(appender);
+        if (previous != null) {
+            root.detachAppender(previous);
+            previous.stop();
+        }
     }
 
     public static String level() {

@@ -19,9 +19,11 @@ import dev.gantry.testing.TestDatabase;
 class StreamsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private RunningServer s;
+    private TestDatabase db;
 
     @BeforeEach
     void start(TestDatabase db) {
+        this.db = db;
         db.reset();
         db.execute("DELETE FROM gantry.worker_logs");
         s = RunningServer.start(db, true, 1 << 20);
@@ -74,9 +76,10 @@ class StreamsTest {
             assertThat(line.json().path("job_id").asLong()).isEqualTo(job);
             assertThat(line.id()).isEqualTo(line.json().path("id").asText());
 
-            s.http.post("/api/jobs", s.operator, "{\"kind\":\"demo.log\",\"args\":{\"lines\":[\"second line\"]}}");
+            long second = s.http.post("/api/jobs", s.operator, "{\"kind\":\"demo.log\",\"args\":{\"lines\":[\"second line\"]}}")
+                    .json().path("id").asLong();
             try (SseStream resumed = SseStream.open(s.baseUrl() + "/api/logs/stream?level=INFO", s.viewer, line.id())) {
-                resumed.await(WAIT, e -> e.json().path("message").asText().equals("second line"));
+                awaitExplained(resumed, "second line", second);
                 assertThat(resumed.events()).noneMatch(e -> e.json().path("message").asText().equals("first line from the job"));
             }
         }
@@ -86,6 +89,18 @@ class StreamsTest {
             org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
                     s.http.get("/api/logs?q=third%20line", s.viewer).json().path("logs").size() == 1);
             assertThat(byJob.events()).isEmpty();
+        }
+    }
+
+    /** Waits for the line; if it never comes, fails with what the job and the log table say, so the cause shows. */
+    private void awaitExplained(SseStream stream, String message, long jobId) {
+        try {
+            stream.await(WAIT, e -> e.json().path("message").asText().equals(message));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no \"" + message + "\" on the stream; job " + jobId + " is "
+                    + db.queryString("SELECT state || ' attempt ' || attempt || ' by ' || coalesce(worker_id, '-') FROM gantry.jobs WHERE id = ?", jobId)
+                    + "; log rows: " + db.queryString("SELECT string_agg(id || ' ' || worker_id || ' ' || level || ' ' || message, '; ' ORDER BY id) FROM gantry.worker_logs")
+                    + "; received: " + stream.events().size() + " events, status " + stream.status(), e);
         }
     }
 }
