@@ -71,18 +71,30 @@ export class Resource {
     this.generation = 0;
   }
 
-  async refresh() {
+  /**
+   * Loads again. Resolves once the newest refresh has settled: a refresh overtaken by a later one
+   * (an event arrived while it ran) waits for that one, so `await refresh()` always finds the
+   * latest answer in `data` (or `error`), never the gap between two.
+   */
+  refresh() {
     const generation = ++this.generation;
+    this.latest = this.fetch(generation);
+    return this.latest;
+  }
+
+  async fetch(generation) {
     this.loading = true;
     this.page.invalidate();
     try {
       const data = await this.load();
-      if (generation !== this.generation || this.page.disposed) return;
+      if (this.page.disposed) return;
+      if (generation !== this.generation) return this.latest;
       this.data = data;
       this.error = null;
       this.updatedAt = Date.now();
     } catch (e) {
-      if (generation !== this.generation || this.page.disposed) return;
+      if (this.page.disposed) return;
+      if (generation !== this.generation) return this.latest;
       this.error = e;
     } finally {
       if (generation === this.generation) {

@@ -295,6 +295,30 @@ class DashboardTest {
         await().atMost(WAIT).until(() -> !text("main").contains("Could not refresh") && !text("body").contains("cannot be reached"));
     }
 
+    /**
+     * The cause of a page that never said ready: its first load was overtaken by a refresh that an
+     * event started (a worker heartbeat), and the first await found no data yet. A refresh now
+     * settles with the newest answer.
+     */
+    @Test
+    @Order(10)
+    void aRefreshOvertakenByAnotherSettlesWithTheNewestAnswer() {
+        browser.open(base + "/");
+        Object seen = ((org.openqa.selenium.JavascriptExecutor) driver()).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(location.origin + "/js/page.js").then(async ({ Resource }) => {
+                  const page = { disposed: false, invalidate() {} };
+                  const after = (value, ms) => new Promise((ok) => setTimeout(() => ok(value), ms));
+                  let calls = 0;
+                  const r = new Resource(page, () => (++calls === 1 ? after("first", 300) : after("newest", 600)));
+                  const first = r.refresh();
+                  setTimeout(() => r.refresh(), 50);
+                  await first;
+                  done(String(r.data));
+                }).catch((e) => done("error: " + e));""");
+        assertThat(seen).isEqualTo("newest");
+    }
+
     private long enqueue(String body) {
         return http.post("/api/jobs", ADMIN, body).json().path("id").asLong();
     }
