@@ -170,16 +170,21 @@ public final class GantryServer implements AutoCloseable {
         return http.routes();
     }
 
+    /** The clients following /api/events now. */
+    int eventClients() {
+        return events.clients();
+    }
+
     public TokenBootstrap bootstrap() {
         return bootstrap;
     }
 
-    /** Stops the HTTP server, the streams and the worker (releasing its jobs); idempotent. */
+    /** Ends the open streams, stops the HTTP server and the worker (releasing its jobs); idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        http.close();
         streams.close();
+        http.close();
         events.close();
         api.close();
         if (worker != null) worker.close();

@@ -44,7 +44,7 @@ public final class ErrorMapper {
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e.getStatus(), e.getMessage())));
         routes.exception(Exception.class, (e, ctx) -> {
             String id = UUID.randomUUID().toString();
-            log.atError().setMessage("unexpected error").addKeyValue("error_id", id).addKeyValue("path", ctx.path())
+            log.atError().setMessage("unexpected error").addKeyValue("error_id", id).addKeyValue("path", pathOf(ctx))
                     .setCause(e).log();
             respond(ctx, new ApiException(500, "internal", "unexpected error; the server log has it under error_id "
                     + id, Map.of("error_id", id)));
@@ -67,6 +67,15 @@ public final class ErrorMapper {
             default -> new ApiException(status, status < 500 ? "bad_request" : "internal",
                     message == null ? "request refused" : message, Map.of());
         };
+    }
+
+    /** The request's path, or "?" when its request is gone (a stream finished after its request was recycled). */
+    private static String pathOf(Context ctx) {
+        try {
+            return ctx.path();
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 
     private static void respond(Context ctx, ApiException e) {

@@ -145,8 +145,21 @@ public final class OpenStreams implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends every open stream, then stops checking. Call it before the HTTP server stops: a stream
+     * must end while its request is live, since a stream still open when Jetty recycles its request
+     * would later finish it through Javalin, which fails on the recycled request again and again.
+     */
     @Override
     public void close() {
         checker.shutdownNow();
+        for (Ticket t : List.copyOf(open)) {
+            open.remove(t);
+            try {
+                t.closeStream.run();
+            } catch (RuntimeException e) {
+                log.atDebug().setMessage("closing a stream failed").addKeyValue("error", e.getMessage()).log();
+            }
+        }
     }
 }

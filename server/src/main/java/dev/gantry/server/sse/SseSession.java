@@ -59,6 +59,7 @@ public final class SseSession {
                     break;
                 }
                 SseEvent e = queue.poll(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                if (client.terminated()) break;
                 if (e == null) {
                     client.sendComment("keep-alive");
                     continue;
