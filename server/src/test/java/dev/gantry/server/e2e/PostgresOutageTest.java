@@ -90,7 +90,10 @@ class PostgresOutageTest {
                         for (Http h : List.of(http, workerHttp)) {
                             long asked = System.nanoTime();
                             assertThat(status(h)).as("/health during the outage at " + h.base()).isEqualTo(503);
-                            slowestMs = Math.max(slowestMs, (System.nanoTime() - asked) / 1_000_000);
+                            long tookMs = (System.nanoTime() - asked) / 1_000_000;
+                            assertThat(tookMs).as("/health answers within a Kubernetes probe's 3 s at " + h.base())
+                                    .isLessThan(3000);
+                            slowestMs = Math.max(slowestMs, tookMs);
                         }
                         samples++;
                         Thread.sleep(500);
@@ -140,6 +143,10 @@ class PostgresOutageTest {
                     // The streams deliver again: the same connection, or a new one resumed from the last id.
                     boolean eventsEnded = events.ended();
                     boolean logsEnded = logs.ended();
+                    if (!eventsEnded) {
+                        // The server's listener reconnected: events may have been missed, and the stream says so.
+                        events.await(Duration.ofSeconds(15), e -> e.type().equals("reset"));
+                    }
                     if (eventsEnded) events = reopen(http, "/api/events?types=jobs", events);
                     if (logsEnded) logs = reopen(http, "/api/logs/stream?tail=0", logs);
                     events.await(Duration.ofSeconds(15), e -> completed(e, viaA));
