@@ -78,6 +78,7 @@ class ChaosTest {
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicInteger enqueued = new AtomicInteger();
             Thread producer = Thread.ofVirtual().start(() -> produce(pg, producing, enqueued));
+            long loadStart = System.nanoTime();
             Random random = new Random(42);
             int kills = 0;
             try {
@@ -94,7 +95,7 @@ class ChaosTest {
                 }
                 producing.set(false);
                 producer.join();
-                long loadSeconds = (System.nanoTime() - t0) / 1_000_000_000;
+                long loadSeconds = (System.nanoTime() - loadStart) / 1_000_000_000;
 
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                         pg.queryLong("SELECT count(*) FROM gantry.jobs WHERE state <> 'completed'") == 0);
@@ -125,7 +126,7 @@ class ChaosTest {
                             (SELECT 1 FROM chaos_runs r WHERE r.job_id = j.id AND r.attempt = j.attempt
                                                        AND r.worker_id = j.result->>'worker')""");
                 assertThat(unrecorded).as("completed jobs whose result is not from the run of their last attempt").isZero();
-                System.out.printf("chaos: %d s of load, %d workers x %d, %d SIGKILLs; %d jobs, all completed once;"
+                System.out.printf("chaos: %d s of load and SIGKILLs, %d workers x %d, %d SIGKILLs; %d jobs, all completed once;"
                                 + " %d runs recorded, %d jobs ran again after their worker was killed (attempt > 1);"
                                 + " total %d s%n",
                         loadSeconds, WORKERS, CONCURRENCY, kills, total, runs, again, (System.nanoTime() - t0) / 1_000_000_000);
