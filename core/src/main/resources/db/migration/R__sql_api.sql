@@ -41,7 +41,7 @@ CREATE OR REPLACE FUNCTION ${schema}.cancellable_states() RETURNS text[]
 $$;
 
 -- The states in which a job no longer holds its unique key. This must stay equal to the
--- predicate of jobs_unique_key_idx (V001), which the ON CONFLICT clauses name literally
+-- predicate of jobs_unique_key_idx_where_active (V001), which the ON CONFLICT clauses name literally
 -- because PostgreSQL infers the arbiter index from that text; StateMachineParityTest pins it.
 CREATE OR REPLACE FUNCTION ${schema}.key_releasing_states() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -95,7 +95,7 @@ BEGIN
     PERFORM ${schema}.check_name('queue', queue);
     -- JSON null too: the Java client rejects it, and a handler cannot bind it to its args type.
     IF args IS NULL OR jsonb_typeof(args) = 'null' THEN
-        PERFORM ${schema}.invalid('args', 'must not be null (use ''{}'' for no arguments)');
+        PERFORM ${schema}.invalid('args', 'must not be null (use {} for no arguments)');
     END IF;
     IF octet_length(args::text) > ${schema}.max_args_bytes() THEN
         PERFORM ${schema}.invalid('args', 'is ' || octet_length(args::text) || ' bytes, over the limit of '
@@ -123,7 +123,7 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ${schema}.kinds k WHERE k.name = kind) THEN
         PERFORM ${schema}.invalid('kind', 'unknown kind "' || kind
-            || '": register a handler for it or declare it with declare_kind()');
+            || '": register a handler for it or declare it (declareKind in Java, gantry.declare_kind in SQL)');
     END IF;
 END
 $$;
@@ -178,7 +178,7 @@ CREATE OR REPLACE FUNCTION ${schema}.stage_due(
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-    v_now timestamptz := coalesce(stage_due.now, now());
+    v_now timestamptz := coalesce(stage_due.now, statement_timestamp());
     v_count integer := 0;
     r record;
 BEGIN
@@ -214,7 +214,7 @@ CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-    v_now timestamptz := coalesce(rescue_expired.now, now());
+    v_now timestamptz := coalesce(rescue_expired.now, statement_timestamp());
 BEGIN
     IF rescue_expired.max_jobs IS NULL OR rescue_expired.max_jobs < 1 THEN
         PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(rescue_expired.max_jobs::text, 'null'));

@@ -13,7 +13,12 @@ final class JobSql {
             attempted_at, finished_at, worker_id, lease_expires_at, timeout_ms, errors::text AS errors,
             result::text AS result, unique_key, tags, cancel_requested_at""";
 
-    /** Inserts one job; a unique key held by an active job makes it insert nothing (see SELECT_BY_UNIQUE_KEY). */
+    /**
+     * Inserts one job; a unique key held by an active job makes it insert nothing (see
+     * SELECT_BY_UNIQUE_KEYS). The ON CONFLICT predicate is the text of the predicate of
+     * jobs_unique_key_idx_where_active (V001), which PostgreSQL needs to infer the arbiter index;
+     * it names the states of gantry.key_releasing_states() (StateMachineParityTest checks).
+     */
     static final String INSERT = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
                                      timeout_ms, unique_key, tags)
