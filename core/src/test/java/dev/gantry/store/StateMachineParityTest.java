@@ -303,8 +303,8 @@ class StateMachineParityTest {
     }
 
     /**
-     * The stored jobs, times as relations (to creation, to the present) and durations rounded, so
-     * two runs moments apart compare equal and a time taken from the wrong clock does not.
+     * The stored jobs, times as relations (to creation, to the present) and durations rounded to
+     * 10 s, so two runs moments apart compare equal and a time taken from the wrong clock does not.
      */
     private static String rows() {
         return db.queryString("""
@@ -316,7 +316,7 @@ class StateMachineParityTest {
                                          ELSE 'now' END,
                        'attempted=' || coalesce((attempted_at >= created_at)::text, 'never'),
                        'finished=' || coalesce((finished_at >= created_at)::text, 'no'),
-                       'lease_s=' || coalesce(round(extract(epoch FROM lease_expires_at - statement_timestamp()))::text, 'none'),
+                       'lease_s=' || coalesce((10 * round(extract(epoch FROM lease_expires_at - statement_timestamp()) / 10))::text, 'none'),
                        'cancel_requested=' || (cancel_requested_at IS NOT NULL)), E'\\n' ORDER BY id), 'no jobs')
                   FROM gantry.jobs""");
     }
