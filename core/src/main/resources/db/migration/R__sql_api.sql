@@ -23,6 +23,48 @@ BEGIN
 END
 $$;
 
+-- The state machine, written once (docs/state-machine.md, docs/adr/0012-one-state-machine.md).
+-- The Java store calls these functions instead of repeating the lists. They are IMMUTABLE SQL
+-- functions of constants: the planner inlines them and folds "state = ANY(gantry.retryable_states())"
+-- to the literal array, so a query plans exactly as with the list written out.
+
+-- The states from which retry makes a job available again.
+CREATE OR REPLACE FUNCTION ${schema}.retryable_states() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY['discarded', 'cancelled', 'retryable', 'scheduled']::text[]
+$$;
+
+-- The states a cancel applies to (a running job is flagged; its worker stops it).
+CREATE OR REPLACE FUNCTION ${schema}.cancellable_states() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY['pending', 'scheduled', 'available', 'retryable', 'running']::text[]
+$$;
+
+-- The states in which a job no longer holds its unique key. This must stay equal to the
+-- predicate of jobs_unique_key_idx_where_active (V001), which the ON CONFLICT clauses name literally
+-- because PostgreSQL infers the arbiter index from that text; StateMachineParityTest pins it.
+CREATE OR REPLACE FUNCTION ${schema}.key_releasing_states() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY['cancelled', 'discarded']::text[]
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.can_retry(state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT state = ANY (${schema}.retryable_states())
+$$;
+
+CREATE OR REPLACE FUNCTION ${schema}.can_cancel(state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT state = ANY (${schema}.cancellable_states())
+$$;
+
+-- "a, b or c": a state list in the words of the error messages.
+CREATE OR REPLACE FUNCTION ${schema}.state_list(states text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN cardinality(states) < 2 THEN array_to_string(states, '')
+                ELSE array_to_string(states[1:cardinality(states) - 1], ', ') || ' or ' || states[cardinality(states)] END
+$$;
+
 CREATE OR REPLACE FUNCTION ${schema}.check_name(field text, value text) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -53,7 +95,7 @@ BEGIN
     PERFORM ${schema}.check_name('queue', queue);
     -- JSON null too: the Java client rejects it, and a handler cannot bind it to its args type.
     IF args IS NULL OR jsonb_typeof(args) = 'null' THEN
-        PERFORM ${schema}.invalid('args', 'must not be null (use ''{}'' for no arguments)');
+        PERFORM ${schema}.invalid('args', 'must not be null (use {} for no arguments)');
     END IF;
     IF octet_length(args::text) > ${schema}.max_args_bytes() THEN
         PERFORM ${schema}.invalid('args', 'is ' || octet_length(args::text) || ' bytes, over the limit of '
@@ -81,7 +123,7 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM ${schema}.kinds k WHERE k.name = kind) THEN
         PERFORM ${schema}.invalid('kind', 'unknown kind "' || kind
-            || '": register a handler for it or declare it with declare_kind()');
+            || '": register a handler for it or declare it (declareKind in Java, gantry.declare_kind in SQL)');
     END IF;
 END
 $$;
@@ -120,7 +162,7 @@ BEGIN
             RETURN v_id;
         END IF;
         SELECT j.id INTO v_id FROM ${schema}.jobs j
-         WHERE j.unique_key = enqueue.unique_key AND j.state NOT IN ('cancelled', 'discarded');
+         WHERE j.unique_key = enqueue.unique_key AND j.state <> ALL (${schema}.key_releasing_states());
         IF v_id IS NOT NULL THEN
             RETURN v_id;
         END IF;
@@ -136,7 +178,7 @@ CREATE OR REPLACE FUNCTION ${schema}.stage_due(
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-    v_now timestamptz := coalesce(stage_due.now, now());
+    v_now timestamptz := coalesce(stage_due.now, statement_timestamp());
     v_count integer := 0;
     r record;
 BEGIN
@@ -172,7 +214,7 @@ CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-    v_now timestamptz := coalesce(rescue_expired.now, now());
+    v_now timestamptz := coalesce(rescue_expired.now, statement_timestamp());
 BEGIN
     IF rescue_expired.max_jobs IS NULL OR rescue_expired.max_jobs < 1 THEN
         PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(rescue_expired.max_jobs::text, 'null'));
@@ -203,10 +245,46 @@ BEGIN
 END
 $$;
 
+-- The claim transition, the one definition that both claim() below and the Java worker
+-- (JobSql.CLAIM) run: up to max_jobs available jobs of a queue, in claim order (priority,
+-- run_at, id), become running for worker_id with attempt + 1 and a lease. SKIP LOCKED lets
+-- racing workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into
+-- the UPDATE, which could otherwise lock more rows than the LIMIT. Times are the statement's
+-- (statement_timestamp()), not the transaction's: the transaction may have begun before the
+-- job was enqueued, and attempted_at must not precede created_at. now overrides them (tests).
+-- A queue paused for all workers (gantry.queues) gives nothing: one primary-key probe, planned
+-- as a one-time filter before the index scan. PL/pgSQL so that the plan is cached per session
+-- like a prepared statement (a LANGUAGE sql function is planned on every call before PG 18).
+CREATE OR REPLACE FUNCTION ${schema}.claim_available(
+    queue text, worker_id text, max_jobs integer, lease interval, now timestamptz DEFAULT NULL)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_now timestamptz := coalesce(claim_available.now, statement_timestamp());
+BEGIN
+    RETURN QUERY
+    WITH picked AS MATERIALIZED (
+        SELECT j.id FROM ${schema}.jobs j
+         WHERE j.state = 'available' AND j.queue = claim_available.queue
+           AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim_available.queue AND q.paused_at IS NOT NULL)
+         ORDER BY j.priority, j.run_at, j.id
+         LIMIT claim_available.max_jobs
+         FOR UPDATE SKIP LOCKED)
+    UPDATE ${schema}.jobs j
+       SET state = 'running', attempt = j.attempt + 1, attempted_at = v_now,
+           worker_id = claim_available.worker_id,
+           lease_expires_at = v_now + claim_available.lease
+      FROM picked
+     WHERE j.id = picked.id
+    RETURNING j.*;
+END
+$$;
+
 -- Claims up to max_jobs available jobs of a queue for worker_id: running, attempt + 1, leased
--- for lease_seconds. Staging and rescue of that queue run first, so SQL-only workers need no
--- Java process. Racing callers never get the same job (FOR UPDATE SKIP LOCKED). A queue paused
--- with pause_queue gives nothing (the check is one primary-key probe, planned as a one-time filter).
+-- for lease_seconds (claim_available). Staging and rescue of that queue run first, so SQL-only
+-- workers need no Java process. Racing callers never get the same job (FOR UPDATE SKIP LOCKED).
+-- A queue paused with pause_queue gives nothing.
 CREATE OR REPLACE FUNCTION ${schema}.claim(
     queue text, worker_id text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300)
     RETURNS SETOF ${schema}.jobs
@@ -227,21 +305,8 @@ BEGIN
     END IF;
     PERFORM ${schema}.rescue_expired(claim.queue);
     PERFORM ${schema}.stage_due(claim.queue);
-    RETURN QUERY
-    WITH picked AS MATERIALIZED (
-        SELECT j.id FROM ${schema}.jobs j
-         WHERE j.state = 'available' AND j.queue = claim.queue
-           AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim.queue AND q.paused_at IS NOT NULL)
-         ORDER BY j.priority, j.run_at, j.id
-         LIMIT claim.max_jobs
-         FOR UPDATE SKIP LOCKED)
-    UPDATE ${schema}.jobs j
-       SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
-           worker_id = claim.worker_id,
-           lease_expires_at = now() + make_interval(secs => claim.lease_seconds)
-      FROM picked
-     WHERE j.id = picked.id
-    RETURNING j.*;
+    RETURN QUERY SELECT * FROM ${schema}.claim_available(claim.queue, claim.worker_id, claim.max_jobs,
+                                                          make_interval(secs => claim.lease_seconds));
 END
 $$;
 
@@ -267,7 +332,7 @@ CREATE OR REPLACE FUNCTION ${schema}.complete(
 BEGIN
     PERFORM ${schema}.check_outcome_input(complete.job_id, complete.worker_id);
     UPDATE ${schema}.jobs j
-       SET state = 'completed', finished_at = now(), result = complete.result,
+       SET state = 'completed', finished_at = statement_timestamp(), result = complete.result,
            worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
      WHERE j.id = complete.job_id AND j.state = 'running' AND j.worker_id = complete.worker_id
        AND (complete.attempt IS NULL OR j.attempt = complete.attempt);
@@ -297,12 +362,12 @@ BEGIN
                         ELSE 'retryable' END,
            finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
                                    OR j.attempt >= j.max_attempts
-                              THEN now() END,
+                              THEN statement_timestamp() END,
            run_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
                               OR j.attempt >= j.max_attempts
-                         THEN j.run_at ELSE now() + coalesce(fail.retry_in, ${schema}.backoff(j.attempt)) END,
+                         THEN j.run_at ELSE statement_timestamp() + coalesce(fail.retry_in, ${schema}.backoff(j.attempt)) END,
            errors = j.errors || jsonb_build_array(jsonb_build_object(
-               'attempt', j.attempt, 'at', now(), 'error', left(fail.error, 10000),
+               'attempt', j.attempt, 'at', statement_timestamp(), 'error', left(fail.error, 10000),
                'class', 'sql', 'worker_id', fail.worker_id)),
            worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
      WHERE j.id = fail.job_id AND j.state = 'running' AND j.worker_id = fail.worker_id
@@ -323,8 +388,99 @@ BEGIN
         PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400, got ' || coalesce(renew_lease.lease_seconds::text, 'null'));
     END IF;
     UPDATE ${schema}.jobs j
-       SET lease_expires_at = now() + make_interval(secs => renew_lease.lease_seconds)
+       SET lease_expires_at = statement_timestamp() + make_interval(secs => renew_lease.lease_seconds)
      WHERE j.id = renew_lease.job_id AND j.state = 'running' AND j.worker_id = renew_lease.worker_id;
     RETURN FOUND;
+END
+$$;
+
+-- Cancel and retry, for one job or many: the Java client's cancel, retry and bulk actions call
+-- these, so the transitions are written here only.
+
+-- Cancels the jobs among ids that are in a cancellable state: they become cancelled, except
+-- running ones, which are only flagged (cancel_requested_at) for their worker to stop and
+-- finish as cancelled. Returns the changed rows.
+CREATE OR REPLACE FUNCTION ${schema}.cancel_jobs(ids bigint[], now timestamptz DEFAULT NULL)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE sql AS $$
+    UPDATE ${schema}.jobs j
+       SET state = CASE WHEN j.state = 'running' THEN j.state ELSE 'cancelled' END,
+           finished_at = CASE WHEN j.state = 'running' THEN j.finished_at
+                              ELSE coalesce(cancel_jobs.now, statement_timestamp()) END,
+           cancel_requested_at = coalesce(cancel_jobs.now, statement_timestamp())
+     WHERE j.id = ANY (cancel_jobs.ids) AND ${schema}.can_cancel(j.state)
+    RETURNING j.*
+$$;
+
+-- Makes the jobs among ids that are in a retryable state available now, with one more attempt
+-- when they had used them all. A job whose unique key another active job holds is left alone.
+-- Returns the changed rows; wakes nobody (callers notify the queues).
+CREATE OR REPLACE FUNCTION ${schema}.retry_jobs(ids bigint[], now timestamptz DEFAULT NULL)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE sql AS $$
+    UPDATE ${schema}.jobs j
+       SET state = 'available', run_at = coalesce(retry_jobs.now, statement_timestamp()), finished_at = NULL,
+           max_attempts = greatest(j.max_attempts, j.attempt + 1), cancel_requested_at = NULL
+     WHERE j.id = ANY (retry_jobs.ids) AND ${schema}.can_retry(j.state)
+       AND (j.unique_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM ${schema}.jobs o
+             WHERE o.unique_key = j.unique_key AND o.id <> j.id
+               AND o.state <> ALL (${schema}.key_releasing_states())))
+    RETURNING j.*
+$$;
+
+-- Cancels one job and returns it; cancelling a cancelled job returns it unchanged. Raises
+-- SQLSTATE P0002 for an unknown job and 55000 for a job that has finished otherwise.
+CREATE OR REPLACE FUNCTION ${schema}.cancel_job(job_id bigint, now timestamptz DEFAULT NULL)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE plpgsql AS $$
+DECLARE
+    r ${schema}.jobs;
+BEGIN
+    SELECT * INTO r FROM ${schema}.cancel_jobs(ARRAY[cancel_job.job_id], cancel_job.now);
+    IF NOT FOUND THEN
+        SELECT * INTO r FROM ${schema}.jobs j WHERE j.id = cancel_job.job_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = 'job ' || cancel_job.job_id || ' not found';
+        END IF;
+        IF r.state <> 'cancelled' THEN
+            RAISE EXCEPTION USING ERRCODE = '55000',
+                MESSAGE = 'job ' || cancel_job.job_id || ' is ' || r.state || ' and cannot be cancelled';
+        END IF;
+    END IF;
+    RETURN NEXT r;
+END
+$$;
+
+-- Retries one job, wakes its queue and returns it. Raises SQLSTATE P0002 for an unknown job and
+-- 55000 for a job in another state or whose unique key another active job holds.
+CREATE OR REPLACE FUNCTION ${schema}.retry_job(job_id bigint, now timestamptz DEFAULT NULL)
+    RETURNS SETOF ${schema}.jobs
+    LANGUAGE plpgsql AS $$
+DECLARE
+    r ${schema}.jobs;
+    held boolean := false;
+BEGIN
+    BEGIN
+        SELECT * INTO r FROM ${schema}.retry_jobs(ARRAY[retry_job.job_id], retry_job.now);
+    EXCEPTION WHEN unique_violation THEN
+        held := true;   -- another job took the key concurrently
+    END;
+    IF NOT held AND r.id IS NOT NULL THEN
+        PERFORM pg_notify('${schema}.job_available', json_build_object('queue', r.queue)::text);
+        RETURN NEXT r;
+        RETURN;
+    END IF;
+    SELECT * INTO r FROM ${schema}.jobs j WHERE j.id = retry_job.job_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = 'job ' || retry_job.job_id || ' not found';
+    END IF;
+    IF held OR ${schema}.can_retry(r.state) THEN
+        RAISE EXCEPTION USING ERRCODE = '55000',
+            MESSAGE = 'job ' || retry_job.job_id || ' cannot be retried: another active job holds its unique key';
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = '55000',
+        MESSAGE = 'job ' || retry_job.job_id || ' is ' || r.state || '; only '
+            || ${schema}.state_list(${schema}.retryable_states()) || ' jobs can be retried';
 END
 $$;

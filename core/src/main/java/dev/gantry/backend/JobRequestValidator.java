@@ -58,14 +58,15 @@ final class JobRequestValidator {
             throw new InvalidInputException("max_attempts", "must be between 1 and " + MAX_ATTEMPTS_LIMIT
                     + ", got " + maxAttempts);
         }
-        if (o.uniqueKey() != null && (o.uniqueKey().isEmpty() || o.uniqueKey().length() > 512)) {
+        // Lengths in characters (code points), as PostgreSQL's char_length counts them in check_job_input.
+        if (o.uniqueKey() != null && (o.uniqueKey().isEmpty() || chars(o.uniqueKey()) > 512)) {
             throw new InvalidInputException("unique_key", "must be 1 to 512 characters");
         }
         if (o.tags().size() > MAX_TAGS) {
             throw new InvalidInputException("tags", "at most " + MAX_TAGS + " tags, got " + o.tags().size());
         }
         for (String tag : o.tags()) {
-            if (tag == null || tag.isEmpty() || tag.length() > 128) {
+            if (tag == null || tag.isEmpty() || chars(tag) > 128) {
                 throw new InvalidInputException("tags", "each tag must be 1 to 128 characters");
             }
         }
@@ -87,6 +88,10 @@ final class JobRequestValidator {
         return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags());
     }
 
+    private static int chars(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
     /** A queue or kind name, checked as the SQL API's check_name does, with the same message. */
     static String name(String field, String value) {
         if (value == null || value.isEmpty()) throw new InvalidInputException(field, "must not be empty");
@@ -98,7 +103,7 @@ final class JobRequestValidator {
     }
 
     private String args(Object args) {
-        if (args == null) throw new InvalidInputException("args", "must not be null (use Map.of() for no arguments)");
+        if (args == null) throw new InvalidInputException("args", "must not be null (use {} for no arguments)");
         String text;
         try {
             text = args instanceof RawJson raw ? parse(raw) : json.writeValueAsString(args);
@@ -107,7 +112,7 @@ final class JobRequestValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("args", "cannot be serialized to JSON: " + e.getMessage());
         }
-        if (text.equals("null")) throw new InvalidInputException("args", "must not be null (use Map.of() for no arguments)");
+        if (text.equals("null")) throw new InvalidInputException("args", "must not be null (use {} for no arguments)");
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxArgsBytes) {
             throw new InvalidInputException("args", "is " + bytes + " bytes, over the limit of " + maxArgsBytes + " bytes");
@@ -120,7 +125,7 @@ final class JobRequestValidator {
 
     /** Normalizes RawJson; empty text or text after the first value is bad input, not silently dropped. */
     private String parse(RawJson raw) {
-        if (raw.json() == null) throw new InvalidInputException("args", "must not be null (use Map.of() for no arguments)");
+        if (raw.json() == null) throw new InvalidInputException("args", "must not be null (use {} for no arguments)");
         JsonNode node;
         try {
             node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(raw.json());

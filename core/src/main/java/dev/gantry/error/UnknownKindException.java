@@ -3,6 +3,6 @@ package dev.gantry.error;
 /** A job kind that no worker registered and nobody declared; usually a typo. */
 public class UnknownKindException extends InvalidInputException {
     public UnknownKindException(String kind) {
-        super("kind", "unknown kind \"" + kind + "\": register a handler for it or declare it with declareKind()");
+        super("kind", "unknown kind \"" + kind + "\": register a handler for it or declare it (declareKind in Java, gantry.declare_kind in SQL)");
     }
 }

@@ -13,7 +13,12 @@ final class JobSql {
             attempted_at, finished_at, worker_id, lease_expires_at, timeout_ms, errors::text AS errors,
             result::text AS result, unique_key, tags, cancel_requested_at""";
 
-    /** Inserts one job; a unique key held by an active job makes it insert nothing (see SELECT_BY_UNIQUE_KEY). */
+    /**
+     * Inserts one job; a unique key held by an active job makes it insert nothing (see
+     * SELECT_BY_UNIQUE_KEYS). The ON CONFLICT predicate is the text of the predicate of
+     * jobs_unique_key_idx_where_active (V001), which PostgreSQL needs to infer the arbiter index;
+     * it names the states of gantry.key_releasing_states() (StateMachineParityTest checks).
+     */
     static final String INSERT = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
                                      timeout_ms, unique_key, tags)
@@ -47,39 +52,19 @@ final class JobSql {
     /** The active job holding each of these unique keys. */
     static final String SELECT_BY_UNIQUE_KEYS = "SELECT " + COLUMNS + """
              FROM gantry.jobs
-            WHERE unique_key = ANY(:unique_keys::text[]) AND state NOT IN ('cancelled', 'discarded')""";
+            WHERE unique_key = ANY(:unique_keys::text[]) AND state <> ALL (gantry.key_releasing_states())""";
 
     static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM gantry.jobs WHERE id = :id";
 
     /**
-     * Claims up to :limit available jobs of a queue in claim order. SKIP LOCKED lets racing
-     * workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into the
-     * UPDATE, which could otherwise lock more rows than the LIMIT. Times are the statement's,
-     * not the transaction's: the transaction may have begun (SET LOCAL) before the job was
-     * enqueued, and attempted_at must not precede created_at. A queue paused for all workers
-     * (gantry.queues) gives nothing, whatever this worker believes: its in-memory view of the
-     * pauses may lag by a heartbeat. The check is one primary-key probe, planned as a one-time
-     * filter before the index scan.
+     * Claims up to :limit available jobs of a queue in claim order: the claim transition of the
+     * SQL API (gantry.claim_available, also behind gantry.claim), so the worker and SQL-only
+     * workers run the same statement. Its comment gives the reasons: SKIP LOCKED, a MATERIALIZED
+     * pick, statement time rather than transaction time, and the paused-queue probe. The
+     * function's plan is cached per session like a prepared statement's (docs/adr/0012).
      */
-    static final String CLAIM = """
-            WITH picked AS MATERIALIZED (
-                SELECT id FROM gantry.jobs
-                 WHERE state = 'available' AND queue = :queue
-                   AND NOT EXISTS (SELECT FROM gantry.queues q WHERE q.name = :queue AND q.paused_at IS NOT NULL)
-                 ORDER BY priority, run_at, id
-                 LIMIT :limit
-                 FOR UPDATE SKIP LOCKED)
-            UPDATE gantry.jobs j
-               SET state = 'running', attempt = j.attempt + 1,
-                   attempted_at = coalesce(:now::timestamptz, statement_timestamp()),
-                   worker_id = :worker_id,
-                   lease_expires_at = coalesce(:now::timestamptz, statement_timestamp()) + :lease_ms * interval '1 millisecond'
-              FROM picked
-             WHERE j.id = picked.id
-            RETURNING j.id, j.queue, j.kind, j.args::text AS args, j.state, j.priority, j.attempt, j.max_attempts,
-                      j.run_at, j.created_at, j.attempted_at, j.finished_at, j.worker_id, j.lease_expires_at,
-                      j.timeout_ms, j.errors::text AS errors, j.result::text AS result, j.unique_key, j.tags,
-                      j.cancel_requested_at""";
+    static final String CLAIM = "SELECT " + COLUMNS + " FROM gantry.claim_available(:queue, :worker_id, :limit,"
+            + " :lease_ms * interval '1 millisecond', :now::timestamptz)";
 
     /**
      * Writes a batch of outcomes, only for attempts this worker still holds (the zombie fence);
@@ -126,7 +111,7 @@ final class JobSql {
     /** Extends the leases this worker still holds; reports which of them an operator asked to cancel. */
     static final String RENEW_LEASES = """
             UPDATE gantry.jobs
-               SET lease_expires_at = coalesce(:now::timestamptz, now()) + :lease_ms * interval '1 millisecond'
+               SET lease_expires_at = coalesce(:now::timestamptz, statement_timestamp()) + :lease_ms * interval '1 millisecond'
              WHERE id = ANY(:ids::bigint[]) AND state = 'running' AND worker_id = :worker_id
             RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
 
@@ -139,31 +124,17 @@ final class JobSql {
     /** Running jobs whose lease expired go back to retryable or discarded (gantry.rescue_expired). */
     static final String RESCUE_EXPIRED = "SELECT retried, discarded FROM gantry.rescue_expired(NULL, :now::timestamptz, :limit)";
 
-    /** Cancels a job that has not finished. A running job is only flagged: its worker stops it and writes the outcome. */
-    static final String CANCEL = """
-            UPDATE gantry.jobs
-               SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
-                   finished_at = CASE WHEN state = 'running' THEN finished_at ELSE coalesce(:now::timestamptz, now()) END,
-                   cancel_requested_at = coalesce(:now::timestamptz, now())
-             WHERE id = :id AND state IN ('pending', 'scheduled', 'available', 'retryable', 'running')
-            RETURNING""" + " " + COLUMNS;
+    /**
+     * Cancels a job that has not finished (gantry.cancel_job). A running job is only flagged: its
+     * worker stops it and writes the outcome. Raises P0002 (unknown job) or 55000 (finished).
+     */
+    static final String CANCEL = "SELECT " + COLUMNS + " FROM gantry.cancel_job(:id, :now::timestamptz)";
 
     /**
-     * Makes a discarded, cancelled or retryable job available now. Allows one more attempt when
-     * it had used them all.
+     * Makes a discarded, cancelled, retryable or scheduled job available now and wakes its queue
+     * (gantry.retry_job). Allows one more attempt when it had used them all. Raises P0002 or 55000.
      */
-    static final String RETRY = """
-            WITH retried AS (
-                UPDATE gantry.jobs
-                   SET state = 'available', run_at = coalesce(:now::timestamptz, now()), finished_at = NULL,
-                       max_attempts = greatest(max_attempts, attempt + 1), cancel_requested_at = NULL
-                 WHERE id = :id AND state IN ('discarded', 'cancelled', 'retryable', 'scheduled')
-                RETURNING *)
-            SELECT r.id, r.queue, r.kind, r.args::text AS args, r.state, r.priority, r.attempt, r.max_attempts,
-                   r.run_at, r.created_at, r.attempted_at, r.finished_at, r.worker_id, r.lease_expires_at,
-                   r.timeout_ms, r.errors::text AS errors, r.result::text AS result, r.unique_key, r.tags,
-                   r.cancel_requested_at, pg_notify(:channel, json_build_object('queue', r.queue)::text)::text AS notified
-              FROM retried r""";
+    static final String RETRY = "SELECT " + COLUMNS + " FROM gantry.retry_job(:id, :now::timestamptz)";
 
     /** Deletes a job that is not running (a running job must be cancelled first). */
     static final String DELETE = "DELETE FROM gantry.jobs WHERE id = :id AND state <> 'running' RETURNING id";
@@ -192,31 +163,15 @@ final class JobSql {
      * again, so a job that moved on meanwhile is left alone.
      */
     static final String BULK_TARGET = "WITH target AS MATERIALIZED (SELECT id FROM gantry.jobs WHERE true";
-    static final String BULK_RETRY_STATES = " AND state IN ('discarded', 'cancelled', 'retryable', 'scheduled')";
-    static final String BULK_CANCEL_STATES = " AND state IN ('pending', 'scheduled', 'available', 'retryable', 'running')";
+    static final String BULK_RETRY_STATES = " AND gantry.can_retry(state)";
+    static final String BULK_CANCEL_STATES = " AND gantry.can_cancel(state)";
     static final String BULK_LIMIT = " ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED)";
+    /** The transitions themselves are the SQL API's (gantry.retry_jobs, gantry.cancel_jobs). */
     static final String BULK_RETRY = """
-            , retried AS (
-                UPDATE gantry.jobs j
-                   SET state = 'available', run_at = coalesce(:now::timestamptz, now()), finished_at = NULL,
-                       max_attempts = greatest(j.max_attempts, j.attempt + 1), cancel_requested_at = NULL
-                  FROM target
-                 WHERE j.id = target.id AND j.state IN ('discarded', 'cancelled', 'retryable', 'scheduled')
-                   AND (j.unique_key IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM gantry.jobs o
-                         WHERE o.unique_key = j.unique_key AND o.id <> j.id
-                           AND o.state NOT IN ('cancelled', 'discarded')))
-                RETURNING j.queue)
+            , retried AS (SELECT r.queue FROM gantry.retry_jobs(ARRAY(SELECT id FROM target), :now::timestamptz) r)
             SELECT count(*) AS changed, array_agg(DISTINCT queue) AS queues FROM retried""";
     static final String BULK_CANCEL = """
-            , cancelled AS (
-                UPDATE gantry.jobs j
-                   SET state = CASE WHEN j.state = 'running' THEN j.state ELSE 'cancelled' END,
-                       finished_at = CASE WHEN j.state = 'running' THEN j.finished_at ELSE coalesce(:now::timestamptz, now()) END,
-                       cancel_requested_at = coalesce(:now::timestamptz, now())
-                  FROM target
-                 WHERE j.id = target.id AND j.state IN ('pending', 'scheduled', 'available', 'retryable', 'running')
-                RETURNING j.queue)
+            , cancelled AS (SELECT c.queue FROM gantry.cancel_jobs(ARRAY(SELECT id FROM target), :now::timestamptz) c)
             SELECT count(*) AS changed, array_agg(DISTINCT queue) AS queues FROM cancelled""";
 
     /**

@@ -381,14 +381,7 @@ public final class JobStore {
         Map<String, Object> p = new HashMap<>();
         p.put("id", id);
         p.put("now", time.nowForSql());
-        return db.withConnection("cancel job " + id, conn -> {
-            List<Job> rows = query(conn, cancel, p);
-            if (!rows.isEmpty()) return rows.getFirst();
-            Job job = query(conn, selectById, Map.of("id", id)).stream().findFirst()
-                    .orElseThrow(() -> new JobNotFoundException(id));
-            if (job.state() == dev.gantry.job.JobState.CANCELLED) return job;
-            throw new InvalidStateException("job " + id + " is " + job.state().dbName() + " and cannot be cancelled");
-        });
+        return transition("cancel job " + id, id, cancel, p);
     }
 
     /** Makes a discarded, cancelled, retryable or scheduled job available now. */
@@ -396,23 +389,25 @@ public final class JobStore {
         Map<String, Object> p = new HashMap<>();
         p.put("id", id);
         p.put("now", time.nowForSql());
-        p.put("channel", schema.jobAvailableChannel());
-        return db.withConnection("retry job " + id, conn -> {
-            List<Job> rows;
+        return transition("retry job " + id, id, retry, p);
+    }
+
+    /**
+     * Runs one of the SQL API's single-job transitions (gantry.cancel_job, gantry.retry_job). Their
+     * refusals carry the message the caller sees: P0002 for an unknown job, 55000 for a job whose
+     * state does not allow the transition.
+     */
+    private Job transition(String operation, long id, NamedSql sql, Map<String, Object> p) {
+        return db.withConnection(operation, conn -> {
             try {
-                rows = query(conn, retry, p);
+                return query(conn, sql, p).getFirst();
             } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw new InvalidStateException("job " + id
-                            + " cannot be retried: another active job holds its unique key");
+                if (SqlApiErrors.NOT_FOUND.equals(e.getSQLState())) throw new JobNotFoundException(id);
+                if (SqlApiErrors.WRONG_STATE.equals(e.getSQLState())) {
+                    throw new InvalidStateException(SqlApiErrors.serverMessage(e));
                 }
                 throw e;
             }
-            if (!rows.isEmpty()) return rows.getFirst();
-            Job job = query(conn, selectById, Map.of("id", id)).stream().findFirst()
-                    .orElseThrow(() -> new JobNotFoundException(id));
-            throw new InvalidStateException("job " + id + " is " + job.state().dbName()
-                    + "; only discarded, cancelled, retryable or scheduled jobs can be retried");
         });
     }
 

@@ -13,6 +13,10 @@ import dev.gantry.error.InvalidInputException;
  */
 final class SqlApiErrors {
     static final String INVALID_PARAMETER = "22023";
+    /** gantry.cancel_job and gantry.retry_job: no such job. */
+    static final String NOT_FOUND = "P0002";
+    /** gantry.cancel_job and gantry.retry_job: the job's state does not allow the transition. */
+    static final String WRONG_STATE = "55000";
 
     private SqlApiErrors() {
     }
@@ -20,13 +24,18 @@ final class SqlApiErrors {
     /** The InvalidInputException this error stands for, or the error itself when it is not validation. */
     static RuntimeException translate(SQLException e, String operation) {
         if (!INVALID_PARAMETER.equals(e.getSQLState())) return new dev.gantry.error.StoreException(operation, e);
-        String msg = e.getMessage();
-        if (e instanceof PSQLException p) {
-            ServerErrorMessage server = p.getServerErrorMessage();
-            if (server != null && server.getMessage() != null) msg = server.getMessage();
-        }
+        String msg = serverMessage(e);
         int colon = msg.indexOf(": ");
         return colon > 0 ? new InvalidInputException(msg.substring(0, colon), msg.substring(colon + 2))
                 : new InvalidInputException("input", msg);
+    }
+
+    /** The message as the server raised it, without the driver's decoration. */
+    static String serverMessage(SQLException e) {
+        if (e instanceof PSQLException p) {
+            ServerErrorMessage server = p.getServerErrorMessage();
+            if (server != null && server.getMessage() != null) return server.getMessage();
+        }
+        return e.getMessage();
     }
 }

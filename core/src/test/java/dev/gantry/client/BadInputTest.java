@@ -81,7 +81,7 @@ class BadInputTest {
             InvalidInputException e = assertRejected("kind", () -> client.enqueue("emial.send", Map.of()));
 
             assertThat(e).isInstanceOf(UnknownKindException.class)
-                    .hasMessage("kind: unknown kind \"emial.send\": register a handler for it or declare it with declareKind()");
+                    .hasMessage("kind: unknown kind \"emial.send\": register a handler for it or declare it (declareKind in Java, gantry.declare_kind in SQL)");
         }
 
         @Test
@@ -138,7 +138,7 @@ class BadInputTest {
         @Test
         void nullArgsAreRejected() {
             assertThat(assertRejected("args", () -> client.enqueue("email.send", null)).reason())
-                    .isEqualTo("must not be null (use Map.of() for no arguments)");
+                    .isEqualTo("must not be null (use {} for no arguments)");
             assertRejected("args", () -> client.enqueue("email.send", new RawJson("null")));
         }
 

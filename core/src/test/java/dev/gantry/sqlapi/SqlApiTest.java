@@ -375,13 +375,13 @@ class SqlApiTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            gantry.enqueue('no.such.kind', '{}')                       | kind: unknown kind "no.such.kind": register a handler for it or declare it with declare_kind()
+            gantry.enqueue('no.such.kind', '{}')                       | kind: unknown kind "no.such.kind": register a handler for it or declare it (declareKind in Java, gantry.declare_kind in SQL)
             gantry.enqueue('bad kind!', '{}')                          | kind: must be at most 128 letters, digits or _ . : - (not starting with . : -), got "bad kind!"
             gantry.enqueue('.email', '{}')                             | kind: must be at most 128 letters
             gantry.enqueue('', '{}')                                   | kind: must not be empty
             gantry.enqueue(NULL, '{}')                                 | kind: must not be empty
-            gantry.enqueue('email.send', NULL)                         | args: must not be null (use '{}' for no arguments)
-            gantry.enqueue('email.send', 'null')                       | args: must not be null (use '{}' for no arguments)
+            gantry.enqueue('email.send', NULL)                         | args: must not be null (use {} for no arguments)
+            gantry.enqueue('email.send', 'null')                       | args: must not be null (use {} for no arguments)
             gantry.enqueue('email.send', '{}', queue => '')            | queue: must not be empty
             gantry.enqueue('email.send', '{}', queue => NULL)          | queue: must not be empty
             gantry.enqueue('email.send', '{}', queue => 'my queue')    | queue: must be at most 128 letters
