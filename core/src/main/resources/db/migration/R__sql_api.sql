@@ -322,6 +322,55 @@ BEGIN
 END
 $$;
 
+-- The one definition of what ends an attempt, for a batch: completed, retryable after
+-- delays_ms, discarded, cancelled, or released (back to available with the attempt given back,
+-- or cancelled if an operator asked). The Java worker's batch completer calls it with many jobs,
+-- complete() and fail() with one. Fenced on the worker and the attempt: an outcome from a worker
+-- that no longer holds the job changes nothing and is not returned. Sequential scans are off: the
+-- job table's statistics are always stale about which jobs run (docs/adr/0006), and only the
+-- primary key, outcome by outcome, is a sane plan. The UPDATE's parameters are positional so
+-- that WorkerTransactionTest can prepare and explain this very statement.
+CREATE OR REPLACE FUNCTION ${schema}.apply_outcomes(
+    worker_id text, ids bigint[], attempts integer[], states text[], delays_ms bigint[], errors text[],
+    results text[], releases boolean[], now_at timestamptz DEFAULT NULL) RETURNS SETOF bigint
+    LANGUAGE plpgsql SET enable_seqscan = off AS $$
+BEGIN
+    RETURN QUERY
+    UPDATE ${schema}.jobs j
+       SET state = CASE WHEN o.release AND j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                        ELSE o.state END,
+           attempt = CASE WHEN o.release THEN j.attempt - 1 ELSE j.attempt END,
+           finished_at = CASE WHEN o.state IN ('completed', 'discarded', 'cancelled')
+                                   OR o.release AND j.cancel_requested_at IS NOT NULL
+                              THEN coalesce($9, statement_timestamp()) END,
+           run_at = CASE WHEN o.state = 'retryable'
+                                   OR o.release AND j.cancel_requested_at IS NULL
+                         THEN coalesce($9, statement_timestamp()) + o.delay_ms * interval '1 millisecond'
+                         ELSE j.run_at END,
+           errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
+           result = o.result::jsonb,
+           worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
+      FROM unnest($2, $3, $4, $5, $6, $7, $8) AS o(id, attempt, state, delay_ms, error, result, release)
+     WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = $1
+    RETURNING j.id;
+END
+$$;
+
+-- The one definition of a lease renewal, for a batch: extends the leases this worker still
+-- holds and says which of those jobs an operator asked to cancel. The Java lease renewer calls
+-- it with every job it runs, renew_lease() with one.
+CREATE OR REPLACE FUNCTION ${schema}.renew_leases(
+    worker_id text, ids bigint[], lease_ms bigint, now_at timestamptz DEFAULT NULL)
+    RETURNS TABLE (job_id bigint, cancel_requested boolean) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY
+    UPDATE ${schema}.jobs j
+       SET lease_expires_at = coalesce($4, statement_timestamp()) + $3 * interval '1 millisecond'
+     WHERE j.id = ANY($2) AND j.state = 'running' AND j.worker_id = $1
+    RETURNING j.id, j.cancel_requested_at IS NOT NULL;
+END
+$$;
+
 -- Completes a job. False (and nothing written) when worker_id no longer holds it, for example
 -- because its lease expired and it was rescued: the fence against zombie workers. Pass the
 -- attempt from claim() to fence on it too.
@@ -329,25 +378,35 @@ CREATE OR REPLACE FUNCTION ${schema}.complete(
     job_id bigint, worker_id text, result jsonb DEFAULT NULL, attempt integer DEFAULT NULL) RETURNS boolean
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
+DECLARE
+    v_attempt integer;
 BEGIN
     PERFORM ${schema}.check_outcome_input(complete.job_id, complete.worker_id);
-    UPDATE ${schema}.jobs j
-       SET state = 'completed', finished_at = statement_timestamp(), result = complete.result,
-           worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
+    SELECT j.attempt INTO v_attempt FROM ${schema}.jobs j
      WHERE j.id = complete.job_id AND j.state = 'running' AND j.worker_id = complete.worker_id
        AND (complete.attempt IS NULL OR j.attempt = complete.attempt);
-    RETURN FOUND;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT FROM ${schema}.apply_outcomes(complete.worker_id, ARRAY[complete.job_id], ARRAY[v_attempt],
+        ARRAY['completed'], ARRAY[0::bigint], ARRAY[NULL::text], ARRAY[complete.result::text], ARRAY[false]));
 END
 $$;
 
 -- Records a failed attempt: retryable after the backoff (retry_in, or gantry.backoff), or
--- discarded when not retryable or out of attempts, or cancelled when an operator asked to
--- cancel the job while it ran (as the Java worker does). Fenced like complete().
+-- discarded when retryable is false or the attempts are used up; cancelled if an operator asked to
+-- cancel the job while it ran (as the Java worker does). Fenced like complete(). The row is
+-- locked while the outcome is chosen, so a cancel request cannot slip in between.
 CREATE OR REPLACE FUNCTION ${schema}.fail(
     job_id bigint, worker_id text, error text, retryable boolean DEFAULT true,
     attempt integer DEFAULT NULL, retry_in interval DEFAULT NULL) RETURNS boolean
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
+DECLARE
+    v_attempt integer;
+    v_max integer;
+    v_cancel boolean;
+    v_state text;
 BEGIN
     PERFORM ${schema}.check_outcome_input(fail.job_id, fail.worker_id);
     IF fail.error IS NULL THEN
@@ -356,23 +415,25 @@ BEGIN
     IF fail.retry_in IS NOT NULL AND fail.retry_in < interval '0' THEN
         PERFORM ${schema}.invalid('retry_in', 'must not be negative');
     END IF;
-    UPDATE ${schema}.jobs j
-       SET state = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                        WHEN NOT coalesce(fail.retryable, true) OR j.attempt >= j.max_attempts THEN 'discarded'
-                        ELSE 'retryable' END,
-           finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
-                                   OR j.attempt >= j.max_attempts
-                              THEN statement_timestamp() END,
-           run_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR NOT coalesce(fail.retryable, true)
-                              OR j.attempt >= j.max_attempts
-                         THEN j.run_at ELSE statement_timestamp() + coalesce(fail.retry_in, ${schema}.backoff(j.attempt)) END,
-           errors = j.errors || jsonb_build_array(jsonb_build_object(
-               'attempt', j.attempt, 'at', statement_timestamp(), 'error', left(fail.error, 10000),
-               'class', 'sql', 'worker_id', fail.worker_id)),
-           worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
+    SELECT j.attempt, j.max_attempts, j.cancel_requested_at IS NOT NULL INTO v_attempt, v_max, v_cancel
+      FROM ${schema}.jobs j
      WHERE j.id = fail.job_id AND j.state = 'running' AND j.worker_id = fail.worker_id
-       AND (fail.attempt IS NULL OR j.attempt = fail.attempt);
-    RETURN FOUND;
+       AND (fail.attempt IS NULL OR j.attempt = fail.attempt)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    v_state := CASE WHEN v_cancel THEN 'cancelled'
+                    WHEN NOT coalesce(fail.retryable, true) OR v_attempt >= v_max THEN 'discarded'
+                    ELSE 'retryable' END;
+    RETURN EXISTS (SELECT FROM ${schema}.apply_outcomes(fail.worker_id, ARRAY[fail.job_id], ARRAY[v_attempt],
+        ARRAY[v_state],
+        ARRAY[CASE WHEN v_state = 'retryable'
+                   THEN (extract(epoch FROM coalesce(fail.retry_in, ${schema}.backoff(v_attempt))) * 1000)::bigint
+                   ELSE 0 END],
+        ARRAY[jsonb_build_object('attempt', v_attempt, 'at', statement_timestamp(), 'error', left(fail.error, 10000),
+                                 'class', 'sql', 'worker_id', fail.worker_id)::text],
+        ARRAY[NULL::text], ARRAY[false]));
 END
 $$;
 
@@ -387,10 +448,8 @@ BEGIN
     IF renew_lease.lease_seconds IS NULL OR renew_lease.lease_seconds < 1 OR renew_lease.lease_seconds > 86400 THEN
         PERFORM ${schema}.invalid('lease_seconds', 'must be between 1 and 86400, got ' || coalesce(renew_lease.lease_seconds::text, 'null'));
     END IF;
-    UPDATE ${schema}.jobs j
-       SET lease_expires_at = statement_timestamp() + make_interval(secs => renew_lease.lease_seconds)
-     WHERE j.id = renew_lease.job_id AND j.state = 'running' AND j.worker_id = renew_lease.worker_id;
-    RETURN FOUND;
+    RETURN EXISTS (SELECT FROM ${schema}.renew_leases(renew_lease.worker_id, ARRAY[renew_lease.job_id],
+                                                      renew_lease.lease_seconds * 1000::bigint));
 END
 $$;
 

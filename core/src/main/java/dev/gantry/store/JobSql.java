@@ -69,28 +69,12 @@ final class JobSql {
     /**
      * Writes a batch of outcomes, only for attempts this worker still holds (the zombie fence);
      * returns the ids it applied. A release undoes the claim's attempt increment; releasing a job
-     * whose cancel was requested cancels it instead, so the request is not lost at shutdown.
+     * whose cancel was requested cancels it instead, so the request is not lost at shutdown. The
+     * transition is gantry.apply_outcomes, the one that the SQL API's complete() and fail() use.
      */
     static final String APPLY_OUTCOMES = """
-            UPDATE gantry.jobs j
-               SET state = CASE WHEN o.release AND j.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                                ELSE o.state END,
-                   attempt = CASE WHEN o.release THEN j.attempt - 1 ELSE j.attempt END,
-                   finished_at = CASE WHEN o.state IN ('completed', 'discarded', 'cancelled')
-                                           OR o.release AND j.cancel_requested_at IS NOT NULL
-                                      THEN coalesce(:now::timestamptz, statement_timestamp()) END,
-                   run_at = CASE WHEN o.state = 'retryable'
-                                           OR o.release AND j.cancel_requested_at IS NULL
-                                 THEN coalesce(:now::timestamptz, statement_timestamp()) + o.delay_ms * interval '1 millisecond'
-                                 ELSE j.run_at END,
-                   errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
-                   result = o.result::jsonb,
-                   worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
-              FROM unnest(:ids::bigint[], :attempts::int[], :states::text[], :delays::bigint[], :errors::text[],
-                          :results::text[], :releases::boolean[])
-                   AS o(id, attempt, state, delay_ms, error, result, release)
-             WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = :worker_id
-            RETURNING j.id""";
+            SELECT id FROM gantry.apply_outcomes(:worker_id, :ids::bigint[], :attempts::int[], :states::text[],
+                :delays::bigint[], :errors::text[], :results::text[], :releases::boolean[], :now::timestamptz) AS id""";
 
     /**
      * Set in every claim and outcome transaction. The job table's statistics are always stale:
@@ -108,12 +92,13 @@ final class JobSql {
      */
     static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
 
-    /** Extends the leases this worker still holds; reports which of them an operator asked to cancel. */
+    /**
+     * Extends the leases this worker still holds; reports which of them an operator asked to
+     * cancel. gantry.renew_leases, the one the SQL API's renew_lease() uses.
+     */
     static final String RENEW_LEASES = """
-            UPDATE gantry.jobs
-               SET lease_expires_at = coalesce(:now::timestamptz, statement_timestamp()) + :lease_ms * interval '1 millisecond'
-             WHERE id = ANY(:ids::bigint[]) AND state = 'running' AND worker_id = :worker_id
-            RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
+            SELECT job_id, cancel_requested
+              FROM gantry.renew_leases(:worker_id, :ids::bigint[], :lease_ms, :now::timestamptz)""";
 
     /** Wakes the workers of a queue (after releases and retries, which the insert trigger does not see). */
     static final String NOTIFY_QUEUE = "SELECT pg_notify(:channel, json_build_object('queue', :queue::text)::text)";

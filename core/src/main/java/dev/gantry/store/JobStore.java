@@ -210,8 +210,8 @@ public final class JobStore {
         return db.inTransactionWith(workerSettings, operation, work);
     }
 
-    /** The parameters of APPLY_OUTCOMES (package-private for the plan test). */
-    Map<String, Object> outcomeParams(String workerId, List<OutcomeRow> outcomes) {
+    /** The parameters of APPLY_OUTCOMES. */
+    private Map<String, Object> outcomeParams(String workerId, List<OutcomeRow> outcomes) {
         int n = outcomes.size();
         List<Object> ids = new ArrayList<>(n), attempts = new ArrayList<>(n), states = new ArrayList<>(n),
                 delays = new ArrayList<>(n), errors = new ArrayList<>(n), results = new ArrayList<>(n),

@@ -41,8 +41,9 @@ class WorkerTransactionTest {
 
     /**
      * Statistics taken while every job was available (the worst case: they claim nothing runs),
-     * then half the jobs running: the outcome update must still look each outcome up by id,
-     * not scan the table for running jobs and compare each with every outcome.
+     * then half the jobs running: the outcome update inside gantry.apply_outcomes, planned under
+     * that function's own settings, must still look each outcome up by id, not scan the table for
+     * running jobs and compare each with every outcome.
      */
     @Test
     void outcomeUpdateGoesByPrimaryKeyWhateverTheStatisticsSay(TestDatabase db) {
@@ -52,18 +53,30 @@ class WorkerTransactionTest {
         db.execute("VACUUM ANALYZE gantry.jobs");
         db.execute("UPDATE gantry.jobs SET state = 'running', attempt = 1, worker_id = 'w', "
                 + "lease_expires_at = now() + interval '1 minute' WHERE id % 2 = 0");
-        List<OutcomeRow> outcomes = new ArrayList<>();
-        for (long id = 2; id <= 1000; id += 2) outcomes.add(new OutcomeRow(id, 1, "completed", 0, null, null, false));
+        String body = db.queryString("SELECT prosrc FROM pg_proc WHERE proname = 'apply_outcomes'"
+                + " AND pronamespace = 'gantry'::regnamespace");
+        String update = body.substring(body.indexOf("UPDATE"), body.indexOf("RETURNING j.id") + "RETURNING j.id".length());
+        String settings = db.queryString("SELECT array_to_string(proconfig, ';') FROM pg_proc WHERE proname = 'apply_outcomes'"
+                + " AND pronamespace = 'gantry'::regnamespace");
+        assertThat(settings).isEqualTo("enable_seqscan=off");
+        StringBuilder ids = new StringBuilder();
+        for (long id = 2; id <= 1000; id += 2) ids.append(ids.isEmpty() ? "" : ",").append(id);
+        int n = 500;
+        String args = "'w', '{" + ids + "}', array_fill(1, ARRAY[" + n + "]), array_fill('completed'::text, ARRAY[" + n + "]),"
+                + " array_fill(0::bigint, ARRAY[" + n + "]), array_fill(NULL::text, ARRAY[" + n + "]),"
+                + " array_fill(NULL::text, ARRAY[" + n + "]), array_fill(false, ARRAY[" + n + "]), NULL";
         Db store = new Db(db.dataSource());
-        JobStore jobs = new JobStore(store, SchemaName.DEFAULT, SystemTimeSource.INSTANCE);
-        NamedSql explain = NamedSql.parse("EXPLAIN " + JobSql.APPLY_OUTCOMES, "gantry");
 
-        String plan = store.inTransactionWith(JobSql.WORKER_SETTINGS + "; SET LOCAL plan_cache_mode = force_generic_plan",
+        String plan = store.inTransactionWith("SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_generic_plan",
                 "explain", c -> {
                     StringBuilder sb = new StringBuilder();
-                    try (PreparedStatement ps = explain.prepare(c, jobs.outcomeParams("w", outcomes));
-                         ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) sb.append(rs.getString(1)).append('\n');
+                    try (var st = c.createStatement()) {
+                        st.execute("PREPARE apply_plan(text, bigint[], int[], text[], bigint[], text[], text[], boolean[],"
+                                + " timestamptz) AS " + update);
+                        try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE apply_plan(" + args + ")")) {
+                            while (rs.next()) sb.append(rs.getString(1)).append('\n');
+                        }
+                        st.execute("DEALLOCATE apply_plan");
                     }
                     return sb.toString();
                 });
