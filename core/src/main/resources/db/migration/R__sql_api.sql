@@ -249,9 +249,12 @@ $$;
 -- (JobSql.CLAIM) run: up to max_jobs available jobs of a queue, in claim order (priority,
 -- run_at, id), become running for worker_id with attempt + 1 and a lease. SKIP LOCKED lets
 -- racing workers take disjoint sets; MATERIALIZED keeps the planner from folding the CTE into
--- the UPDATE, which could otherwise lock more rows than the LIMIT. Times are the statement's
--- (statement_timestamp()), not the transaction's: the transaction may have begun before the
--- job was enqueued, and attempted_at must not precede created_at. now overrides them (tests).
+-- the UPDATE, which could otherwise lock more rows than the LIMIT. The claim's time is read
+-- while the query runs (clock_timestamp() in a one-row CTE), after its snapshot: a job it sees
+-- was committed before that, so attempted_at never precedes created_at (the enqueue
+-- transaction's start). The transaction's now() may precede the enqueue, and so may the
+-- statement's: it starts when the call arrives, before this query's snapshot is taken.
+-- now overrides it (tests).
 -- A queue paused for all workers (gantry.queues) gives nothing: one primary-key probe, planned
 -- as a one-time filter before the index scan. PL/pgSQL so that the plan is cached per session
 -- like a prepared statement (a LANGUAGE sql function is planned on every call before PG 18).
@@ -260,8 +263,6 @@ CREATE OR REPLACE FUNCTION ${schema}.claim_available(
     RETURNS SETOF ${schema}.jobs
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
-DECLARE
-    v_now timestamptz := coalesce(claim_available.now, statement_timestamp());
 BEGIN
     RETURN QUERY
     WITH picked AS MATERIALIZED (
@@ -270,12 +271,13 @@ BEGIN
            AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim_available.queue AND q.paused_at IS NOT NULL)
          ORDER BY j.priority, j.run_at, j.id
          LIMIT claim_available.max_jobs
-         FOR UPDATE SKIP LOCKED)
+         FOR UPDATE SKIP LOCKED),
+    t AS MATERIALIZED (SELECT coalesce(claim_available.now, clock_timestamp()) AS now)
     UPDATE ${schema}.jobs j
-       SET state = 'running', attempt = j.attempt + 1, attempted_at = v_now,
+       SET state = 'running', attempt = j.attempt + 1, attempted_at = t.now,
            worker_id = claim_available.worker_id,
-           lease_expires_at = v_now + claim_available.lease
-      FROM picked
+           lease_expires_at = t.now + claim_available.lease
+      FROM picked, t
      WHERE j.id = picked.id
     RETURNING j.*;
 END

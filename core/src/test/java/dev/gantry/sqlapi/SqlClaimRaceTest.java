@@ -33,6 +33,39 @@ class SqlClaimRaceTest {
     static final int JOBS = 5_000;
     static final int BATCH = 10;
 
+    /**
+     * A call's statement time is taken when it arrives, its query's snapshot later: here the
+     * claim's query runs after a half-second sleep in the same statement, and a job enqueued and
+     * committed during the sleep is claimed. Stamped with the statement's time it would look
+     * claimed 0.3 s before it was created.
+     */
+    @Test
+    void aJobEnqueuedWhileAClaimCallArrivesIsNotStampedBeforeItsCreation(TestDatabase db) throws Exception {
+        db.execute("SELECT gantry.declare_kind('race.job')");
+        try (com.zaxxer.hikari.HikariDataSource pool = db.newPool(2);
+             Connection claimer = pool.getConnection(); Connection producer = pool.getConnection()) {
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            Future<Integer> claimed = thread.submit(() -> {
+                try (PreparedStatement ps = claimer.prepareStatement(
+                        "SELECT count(*) FROM (SELECT NULL::timestamptz AS now FROM pg_sleep(0.5)) s,"
+                                + " LATERAL gantry.claim_available('default', 'w1', 10, interval '1 minute', s.now) c")) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                }
+            });
+            Thread.sleep(200);
+            try (PreparedStatement ps = producer.prepareStatement("SELECT gantry.enqueue('race.job', '{}')")) {
+                ps.execute();
+            }
+            assertThat(claimed.get(10, TimeUnit.SECONDS)).as("the claim saw the job committed during its sleep").isEqualTo(1);
+            thread.shutdown();
+        }
+        assertThat(db.count("state = 'running'")).isEqualTo(1);
+        assertThat(db.count("attempted_at < created_at")).isZero();
+    }
+
     @Test
     void racingSqlWorkersCompleteEveryJobExactlyOnce(TestDatabase db) throws Exception {
         db.execute("SELECT gantry.declare_kind('race.job')");

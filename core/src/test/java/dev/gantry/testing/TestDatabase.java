@@ -52,6 +52,9 @@ public final class TestDatabase implements AutoCloseable {
         if (server.password() != null) hc.setPassword(server.password());
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(0);
+        // Classes run three at a time against one server (max_connections 100 by default): a pool
+        // a test leaves open gives its connections back soon (10 s is Hikari's shortest).
+        hc.setIdleTimeout(10_000);
         return hc;
     }
 
