@@ -60,8 +60,9 @@ final class JobSql {
      * Claims up to :limit available jobs of a queue in claim order: the claim transition of the
      * SQL API (gantry.claim_available, also behind gantry.claim), so the worker and SQL-only
      * workers run the same statement. Its comment gives the reasons: SKIP LOCKED, a MATERIALIZED
-     * pick, a clock read after the snapshot rather than transaction time, and the paused-queue probe. The
-     * function's plan is cached per session like a prepared statement's (docs/adr/0012).
+     * pick, a clock read after the query's snapshot rather than the transaction's or statement's
+     * start, and the paused-queue probe. The function's plan is cached per session like a
+     * prepared statement's (docs/adr/0012).
      */
     static final String CLAIM = "SELECT " + COLUMNS + " FROM gantry.claim_available(:queue, :worker_id, :limit,"
             + " :lease_ms * interval '1 millisecond', :now::timestamptz)";

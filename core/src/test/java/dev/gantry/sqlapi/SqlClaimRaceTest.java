@@ -1,11 +1,14 @@
 package dev.gantry.sqlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import dev.gantry.testing.PostgresExtension;
 import dev.gantry.testing.TestDatabase;
@@ -34,33 +39,37 @@ class SqlClaimRaceTest {
     static final int BATCH = 10;
 
     /**
-     * A call's statement time is taken when it arrives, its query's snapshot later: here the
-     * claim's query runs after a half-second sleep in the same statement, and a job enqueued and
-     * committed during the sleep is claimed. Stamped with the statement's time it would look
-     * claimed 0.3 s before it was created.
+     * A call's statement time is taken when it arrives, its query's snapshot later. Here the
+     * claim call waits on an advisory lock before its query runs, and a job is enqueued and
+     * committed while it waits; the claim then takes it. Stamped with the statement's time, the
+     * job would look claimed before it was created.
      */
     @Test
     void aJobEnqueuedWhileAClaimCallArrivesIsNotStampedBeforeItsCreation(TestDatabase db) throws Exception {
         db.execute("SELECT gantry.declare_kind('race.job')");
-        try (com.zaxxer.hikari.HikariDataSource pool = db.newPool(2);
-             Connection claimer = pool.getConnection(); Connection producer = pool.getConnection()) {
-            ExecutorService thread = Executors.newSingleThreadExecutor();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (HikariDataSource pool = db.newPool(2);
+             Connection claimer = pool.getConnection(); Connection producer = pool.getConnection();
+             Statement produce = producer.createStatement()) {
+            produce.execute("SELECT pg_advisory_lock(4711)");
             Future<Integer> claimed = thread.submit(() -> {
                 try (PreparedStatement ps = claimer.prepareStatement(
-                        "SELECT count(*) FROM (SELECT NULL::timestamptz AS now FROM pg_sleep(0.5)) s,"
-                                + " LATERAL gantry.claim_available('default', 'w1', 10, interval '1 minute', s.now) c")) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getInt(1);
-                    }
+                        "SELECT count(*) FROM (SELECT NULL::timestamptz AS now FROM pg_advisory_xact_lock(4711)) s,"
+                                + " LATERAL gantry.claim_available('default', 'w1', 10, interval '1 minute', s.now) c");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
                 }
             });
-            Thread.sleep(200);
-            try (PreparedStatement ps = producer.prepareStatement("SELECT gantry.enqueue('race.job', '{}')")) {
-                ps.execute();
-            }
-            assertThat(claimed.get(10, TimeUnit.SECONDS)).as("the claim saw the job committed during its sleep").isEqualTo(1);
-            thread.shutdown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4711 AND NOT granted"
+                            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1);
+            produce.execute("SELECT gantry.enqueue('race.job', '{}')");
+            produce.execute("SELECT pg_advisory_unlock(4711)");
+
+            assertThat(claimed.get(10, TimeUnit.SECONDS)).as("the claim took the job committed while it waited").isEqualTo(1);
+        } finally {
+            thread.shutdownNow();
         }
         assertThat(db.count("state = 'running'")).isEqualTo(1);
         assertThat(db.count("attempted_at < created_at")).isZero();
