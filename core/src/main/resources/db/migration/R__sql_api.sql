@@ -258,10 +258,12 @@ $$;
 -- A queue paused for all workers (gantry.queues) gives nothing: one primary-key probe, planned
 -- as a one-time filter before the index scan. PL/pgSQL so that the plan is cached per session
 -- like a prepared statement (a LANGUAGE sql function is planned on every call before PG 18).
+-- Sequential scans are off for the reason apply_outcomes gives: the statistics about which jobs
+-- are available are always stale, and only the partial index of available jobs is a sane plan.
 CREATE OR REPLACE FUNCTION ${schema}.claim_available(
     queue text, worker_id text, max_jobs integer, lease interval, now timestamptz DEFAULT NULL)
     RETURNS SETOF ${schema}.jobs
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET enable_seqscan = off AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY

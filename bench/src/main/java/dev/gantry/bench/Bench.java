@@ -51,6 +51,11 @@ public final class Bench {
             ceiling = new CeilingBench(db).run(o.processingJobs(), batches, connections);
             results.add(ceiling);
         }
+        if (o.runs("w2_64")) {
+            Result r = new ProcessingBench(db).run(o.processingJobs(), 1, 64, 0);
+            if (ceiling != null) r.with("ratio_to_w0", r.number("jobs_per_s") / ceiling.number("jobs_per_s"));
+            results.add(r);
+        }
         if (o.runs("w2")) {
             ProcessingBench w2 = new ProcessingBench(db);
             int jobs = o.processingJobs();

@@ -48,12 +48,14 @@ final class CeilingBench {
                 for (int batch : batches) {
                     db.reset();
                     db.enqueueNoops(jobs, 0);
+                    CpuMeter cpu = CpuMeter.start(List.of());
                     double perSecond = drain(batch, conns, jobs, syncCommit);
                     tried++;
                     Progress.line(String.format("w0 batch=%d connections=%d synchronous_commit=%s: %,.0f jobs/s",
                             batch, conns, syncCommit ? "on" : "off", perSecond));
                     Result r = Result.of("w0").with("jobs_per_s", perSecond).with("batch", batch)
                             .with("connections", conns).with("synchronous_commit", syncCommit).with("jobs", jobs);
+                    cpu.report(r, jobs);
                     if (best == null || perSecond > best.number("jobs_per_s")) best = r;
                 }
             }

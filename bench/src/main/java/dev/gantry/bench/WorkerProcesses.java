@@ -106,6 +106,11 @@ final class WorkerProcesses implements AutoCloseable {
         return outputs.toString();
     }
 
+    /** The operating system's ids of the worker processes. */
+    List<Long> pids() {
+        return processes.stream().map(Process::pid).toList();
+    }
+
     /** The highest resident set size any of the processes reached, in MB (Linux; -1 elsewhere). */
     double peakRssMb() {
         double peak = -1;

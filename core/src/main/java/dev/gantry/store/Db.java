@@ -66,7 +66,7 @@ public final class Db {
 
     /**
      * Runs work in one transaction after applying {@code SET LOCAL} settings (one round trip),
-     * which end with it. The worker's claims and outcomes use it, see {@link JobSql#WORKER_SETTINGS}.
+     * which end with it. 
      */
     public <T> T inTransactionWith(String settings, String operation, SqlWork<T> work) {
         return inTransaction(operation, conn -> {

@@ -78,20 +78,18 @@ final class JobSql {
                 :delays::bigint[], :errors::text[], :results::text[], :releases::boolean[], :now::timestamptz) AS id""";
 
     /**
-     * Set in every claim and outcome transaction. The job table's statistics are always stale:
-     * the running set changes completely within seconds, so the planner, believing almost no
-     * job runs, may drive the outcome update from a scan of the table filtered to "running"
-     * and compare every running job with every outcome (seconds per batch, docs/adr/0006).
-     * Without sequential scans the only sensible plan is left: outcomes first, then the
-     * primary key.
-     */
-    static final String WORKER_SETTINGS = "SET LOCAL enable_seqscan = off";
-
-    /**
      * Claims and outcomes do not wait for the WAL flush unless configured to: a commit lost in
-     * a PostgreSQL crash means a job runs again, never a lost job (docs/adr/0007).
+     * a PostgreSQL crash means a job runs again, never a lost job (docs/adr/0007). Each is one
+     * statement in its own implicit transaction, one round trip: the setting is made local to
+     * that transaction by the statement itself (set_config with is_local), and is in force when
+     * it commits, which is all synchronous_commit is read for. It is evaluated for the first row
+     * returned; a statement that returns none changed nothing and has nothing to flush. (The
+     * planner settings these statements need, enable_seqscan off, are on the functions: see
+     * gantry.claim_available and gantry.apply_outcomes, docs/adr/0006.)
      */
-    static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
+    static String asyncCommit(String select) {
+        return "SELECT * FROM (" + select + ") w WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL";
+    }
 
     /**
      * Extends the leases this worker still holds; reports which of them an operator asked to

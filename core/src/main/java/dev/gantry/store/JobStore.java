@@ -44,8 +44,6 @@ public final class JobStore {
     private final NamedSql selectById;
     private final NamedSql claim;
     private final NamedSql applyOutcomes;
-    /** SET LOCAL statements of claim and outcome transactions. */
-    private final String workerSettings;
     private final NamedSql renewLeases;
     private final NamedSql notifyQueue;
     private final NamedSql stageDue;
@@ -63,11 +61,9 @@ public final class JobStore {
     /**
      * @param synchronousWorkerCommits true makes claims and outcomes wait for the WAL flush like
      *        every other write; false (the worker's default) trades that for throughput, see
-     *        {@link JobSql#ASYNC_COMMIT}
+     *        {@link JobSql#asyncCommit}
      */
     public JobStore(Db db, SchemaName schema, TimeSource time, boolean synchronousWorkerCommits) {
-        this.workerSettings = synchronousWorkerCommits ? JobSql.WORKER_SETTINGS
-                : JobSql.WORKER_SETTINGS + "; " + JobSql.ASYNC_COMMIT;
         this.db = db;
         this.schema = schema;
         this.time = time;
@@ -76,8 +72,9 @@ public final class JobStore {
         insertMany = NamedSql.parse(JobSql.INSERT_MANY, s);
         selectByUniqueKeys = NamedSql.parse(JobSql.SELECT_BY_UNIQUE_KEYS, s);
         selectById = NamedSql.parse(JobSql.SELECT_BY_ID, s);
-        claim = NamedSql.parse(JobSql.CLAIM, s);
-        applyOutcomes = NamedSql.parse(JobSql.APPLY_OUTCOMES, s);
+        claim = NamedSql.parse(synchronousWorkerCommits ? JobSql.CLAIM : JobSql.asyncCommit(JobSql.CLAIM), s);
+        applyOutcomes = NamedSql.parse(synchronousWorkerCommits ? JobSql.APPLY_OUTCOMES
+                : JobSql.asyncCommit(JobSql.APPLY_OUTCOMES), s);
         renewLeases = NamedSql.parse(JobSql.RENEW_LEASES, s);
         notifyQueue = NamedSql.parse(JobSql.NOTIFY_QUEUE, s);
         stageDue = NamedSql.parse(JobSql.STAGE_DUE, s);
@@ -206,8 +203,9 @@ public final class JobStore {
         return workerWrite("claim jobs from queue " + queue, conn -> query(conn, claim, p));
     }
 
+    /** A claim or an outcome batch: one statement, its own transaction (see JobSql.asyncCommit). */
     private <T> T workerWrite(String operation, Db.SqlWork<T> work) {
-        return db.inTransactionWith(workerSettings, operation, work);
+        return db.withConnection(operation, work);
     }
 
     /** The parameters of APPLY_OUTCOMES. */

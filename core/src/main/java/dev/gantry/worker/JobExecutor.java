@@ -58,15 +58,40 @@ final class JobExecutor {
 
     /** Starts the job; {@code onDone} runs once its outcome is queued (it frees the queue's slot). */
     void execute(Job job, Runnable onDone) {
+        start(hold(job), onDone);
+    }
+
+    /**
+     * Takes a claimed job into this worker's running set before it starts: its lease is renewed
+     * from here on, and a shutdown releases it.
+     */
+    RunningJob hold(Job job) {
         RunningJob rj = new RunningJob(job, config.workerId(), jobLog, time.monotonicNanos());
         running.put(job.id(), rj);
-        Thread.ofVirtual().name("gantry-job-" + job.id()).start(() -> {
+        return rj;
+    }
+
+    /** Runs a held job on its own virtual thread; {@code onDone} runs once its outcome is queued. */
+    void start(RunningJob rj, Runnable onDone) {
+        rj.started(time.monotonicNanos());
+        Thread.ofVirtual().name("gantry-job-" + rj.jobId()).start(() -> {
             try {
                 run(rj);
             } finally {
                 onDone.run();
             }
         });
+    }
+
+    /**
+     * Gives back a held job that never started (a paused queue, a stop): available again, the
+     * attempt not counted. False if its outcome was already on its way.
+     */
+    boolean giveBack(RunningJob rj) {
+        if (!rj.claimOutcome()) return false;
+        rj.stop(RunningJob.Stop.RELEASED);
+        completer.submit(rj, release(rj));
+        return true;
     }
 
     private void run(RunningJob rj) {
@@ -81,6 +106,10 @@ final class JobExecutor {
         ScheduledFuture<?> timer = scheduleTimeout(rj, handler);
         OutcomeRow outcome;
         try {
+            if (rj.isCancelled()) {
+                // stopped while it waited to start (an operator's cancel, a lost lease): never run it
+                throw new java.util.concurrent.CancellationException(rj.cancelReason());
+            }
             if (handler == null) {
                 throw new IllegalStateException("no handler for kind \"" + job.kind() + "\" in worker " + config.workerId());
             }

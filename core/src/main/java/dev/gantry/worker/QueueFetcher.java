@@ -1,6 +1,7 @@
 package dev.gantry.worker;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +21,10 @@ import dev.gantry.time.TimeSource;
 
 /**
  * Claims jobs of one queue (threads {@code gantry-fetcher-<queue>-<n>}) up to the free slots, in
- * one statement, and hands them to the executor. It claims when woken (NOTIFY, or a slot freed
+ * one statement, and hands them to the executor. A busy queue of short jobs also claims ahead: up
+ * to the jobs its slots finish in {@link #PREFETCH_HORIZON} at the measured run time, held in a
+ * local buffer (leased and renewed like running jobs) and started as slots free, so that one claim
+ * serves many slots instead of one round trip per freed slot (docs/adr/0013). It claims when woken (NOTIFY, or a slot freed
  * after a full claim suggested more work) and otherwise every poll interval, jittered. Never
  * blocks on a job. Its error boundary is {@link RestartingLoop}: a failed claim (the database
  * away, or a bug) gives its reserved slots back, is reported as component {@code fetcher-<queue>},
@@ -38,6 +42,12 @@ final class QueueFetcher implements Service {
     static final int CLAIMERS = 2;
     /** Longest a busy queue waits for more free slots before claiming (see awaitTurn). */
     static final Duration GATHER = Duration.ofMillis(2);
+    /**
+     * How far ahead a queue claims: the jobs its slots are expected to finish within this time
+     * wait in the buffer. Short, so a claimed job waits little and other workers are not starved;
+     * a queue of jobs that run for seconds claims no more than its free slots.
+     */
+    static final Duration PREFETCH_HORIZON = Duration.ofMillis(100);
     /** Longest pause after a failed claim: short, so claiming resumes soon after an outage. */
     static final long MAX_BACKOFF_MS = 5_000;
 
@@ -60,6 +70,12 @@ final class QueueFetcher implements Service {
     private boolean halted;
     private boolean stopping;
     private List<Thread> threads = List.of();
+    /** Claimed jobs waiting for a slot, oldest first; guarded by lock. */
+    private final ArrayDeque<RunningJob> buffered = new ArrayDeque<>();
+    /** Buffer places taken by claims in flight; guarded by lock. */
+    private int bufferReserved;
+    /** Moving average of this queue's job run time, 0 until a job finished. */
+    private volatile double avgRunNanos;
 
     QueueFetcher(String queue, String workerId, Slots slots, JobStore store, JobExecutor executor, Duration lease,
                  Duration pollInterval, GantryListener listener, TimeSource time, Component component) {
@@ -104,6 +120,7 @@ final class QueueFetcher implements Service {
         } finally {
             lock.unlock();
         }
+        if (value) giveBackBuffered();
     }
 
     /**
@@ -119,6 +136,7 @@ final class QueueFetcher implements Service {
         } finally {
             lock.unlock();
         }
+        if (value) giveBackBuffered();
     }
 
     /** The whole worker stops (true) or resumes (false) fetching; independent of the queue's own pause. */
@@ -131,6 +149,7 @@ final class QueueFetcher implements Service {
         } finally {
             lock.unlock();
         }
+        if (value) giveBackBuffered();
     }
 
     boolean paused() {
@@ -188,23 +207,117 @@ final class QueueFetcher implements Service {
     private void run() {
         boolean moreLikely = false;
         while (awaitTurn(moreLikely)) {
-            int want = slots.reserve(MAX_CLAIM);
+            int forSlots = slots.reserve(MAX_CLAIM);
+            int ahead = reserveBuffer(MAX_CLAIM - forSlots);
+            int want = forSlots + ahead;
             if (want == 0) continue;
             long started = time.monotonicNanos();
             List<Job> jobs;
             try {
                 jobs = store.claim(queue, workerId, want, lease);
             } catch (RuntimeException e) {
-                slots.unreserve(want);
+                slots.unreserve(forSlots);
+                unreserveBuffer(ahead);
                 throw e;
             }
-            slots.unreserve(want - jobs.size());   // claimed jobs keep their reserved slots
+            int now = Math.min(jobs.size(), forSlots);
+            slots.unreserve(forSlots - now);   // jobs started now keep their reserved slots
             component.up();
             listener.claimTimed(queue, jobs.size(), Duration.ofNanos(time.monotonicNanos() - started));
             moreLikely = jobs.size() == want;
-            if (jobs.isEmpty()) continue;
-            listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
-            for (Job job : jobs) executor.execute(job, this::slotFreed);
+            if (!jobs.isEmpty()) listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
+            List<RunningJob> held = new ArrayList<>(jobs.size());
+            for (Job job : jobs) held.add(executor.hold(job));
+            lock.lock();
+            try {
+                bufferReserved -= ahead;
+                buffered.addAll(held.subList(now, held.size()));
+            } finally {
+                lock.unlock();
+            }
+            for (RunningJob rj : held.subList(0, now)) executor.start(rj, () -> slotFreed(rj));
+            if (now < held.size()) {
+                startBuffered();   // slots may have freed during the claim
+                boolean blocked;
+                lock.lock();
+                try {
+                    blocked = !claiming() || stopping;
+                } finally {
+                    lock.unlock();
+                }
+                if (blocked) giveBackBuffered();   // paused or stopped while the claim ran
+            }
+        }
+    }
+
+    /**
+     * Reserves buffer places for a claim ahead of free slots: the jobs this queue's slots finish
+     * within the horizon at the measured run time, less those buffered or being claimed.
+     */
+    private int reserveBuffer(int max) {
+        long target = prefetchTarget();
+        if (target == 0 || max <= 0) return 0;
+        lock.lock();
+        try {
+            int n = (int) Math.max(0, Math.min(max, target - buffered.size() - bufferReserved));
+            bufferReserved += n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Jobs to hold ahead: what the slots finish within the horizon at the average run time, at most MAX_CLAIM. */
+    private long prefetchTarget() {
+        double run = avgRunNanos;
+        if (run <= 0) return 0;
+        return (long) Math.min(MAX_CLAIM, slots.limit() * (PREFETCH_HORIZON.toNanos() / run));
+    }
+
+    private void unreserveBuffer(int n) {
+        lock.lock();
+        try {
+            bufferReserved -= n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts buffered jobs while slots are free and claiming is allowed. */
+    private void startBuffered() {
+        while (true) {
+            RunningJob rj;
+            lock.lock();
+            try {
+                if (buffered.isEmpty() || !claiming() || stopping || slots.reserve(1) == 0) return;
+                rj = buffered.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            executor.start(rj, () -> slotFreed(rj));
+        }
+    }
+
+    /** Gives back every buffered job (paused, halted or stopping): available again, the attempt not counted. */
+    private void giveBackBuffered() {
+        List<RunningJob> back;
+        lock.lock();
+        try {
+            back = new ArrayList<>(buffered);
+            buffered.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (RunningJob rj : back) executor.giveBack(rj);
+    }
+
+    /** Jobs claimed ahead and waiting for a slot. */
+    int bufferedJobs() {
+        lock.lock();
+        try {
+            return buffered.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -217,8 +330,12 @@ final class QueueFetcher implements Service {
         }
     }
 
-    private void slotFreed() {
+    private void slotFreed(RunningJob rj) {
+        long ran = time.monotonicNanos() - rj.startedNanos();
+        double avg = avgRunNanos;
+        avgRunNanos = avg <= 0 ? Math.max(1, ran) : avg + (ran - avg) * 0.05;
         slots.release();
+        startBuffered();
         lock.lock();
         try {
             wake.signalAll();
@@ -241,17 +358,30 @@ final class QueueFetcher implements Service {
             while (!stopping) {
                 boolean due = signalled || moreLikely || time.monotonicNanos() >= deadline;
                 int free = slots.free();
-                if (due && claiming() && free > 0) {
+                if (free > 0 && !buffered.isEmpty() && claiming()) {
+                    // a slot is free and a buffered job waits for it: start it before claiming
+                    lock.unlock();
+                    try {
+                        startBuffered();
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                // Claim ahead once half the buffer is free, so that it refills before it runs dry.
+                long target = prefetchTarget();
+                boolean bufferLow = target > 0 && buffered.size() + bufferReserved <= target / 2;
+                if (due && claiming() && (free > 0 || bufferLow)) {
                     // A busy queue claims again as soon as a slot frees, one slot at a time, each
                     // claim a round trip; wait a moment for half the slots so claims stay large.
-                    if (moreLikely && free < (slots.limit() + 1) / 2 && gatherLeft > 0) {
+                    if (moreLikely && !bufferLow && free < (slots.limit() + 1) / 2 && gatherLeft > 0) {
                         gatherLeft = wake.awaitNanos(gatherLeft);
                         continue;
                     }
                     signalled = false;
                     return true;
                 }
-                long wait = slots.free() > 0 && claiming() ? Math.max(1, deadline - time.monotonicNanos()) : base;
+                long wait = (slots.free() > 0 || bufferLow) && claiming() ? Math.max(1, deadline - time.monotonicNanos()) : base;
                 wake.awaitNanos(Math.min(wait, base));
             }
             return false;
@@ -281,6 +411,7 @@ final class QueueFetcher implements Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        giveBackBuffered();
         component.stopped();
     }
 }

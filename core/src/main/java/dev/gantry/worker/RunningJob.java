@@ -17,7 +17,7 @@ final class RunningJob implements JobContext {
     private final Job job;
     private final String workerId;
     private final Logger logger;
-    private final long startedNanos;
+    private volatile long startedNanos;
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     private volatile Thread thread;
     private volatile boolean outcomeSubmitted;
@@ -60,8 +60,13 @@ final class RunningJob implements JobContext {
         };
     }
 
+    /** When its handler started; the claim time until then. */
     long startedNanos() {
         return startedNanos;
+    }
+
+    void started(long nanos) {
+        startedNanos = nanos;
     }
 
     void thread(Thread t) {

@@ -25,18 +25,41 @@ class WorkerTransactionTest {
         }
     }
 
+    /**
+     * A claim or outcome statement turns the WAL-flush wait off for its own transaction (the
+     * implicit one it runs in, or the caller's), and for nothing after it on that connection.
+     */
     @Test
-    void workerSettingsApplyToTheirOwnTransactionOnly(TestDatabase db) {
+    void asyncCommitAppliesToTheStatementsOwnTransactionOnly(TestDatabase db) {
         Db store = new Db(db.dataSource());
+        String probe = JobSql.asyncCommit("SELECT 1 AS one");
 
-        Db.SqlWork<String> both = c -> setting(c, "synchronous_commit") + " " + setting(c, "enable_seqscan");
-        String inside = store.inTransactionWith(JobSql.WORKER_SETTINGS + "; " + JobSql.ASYNC_COMMIT, "probe", both);
-        String outside = store.withConnection("probe", both);
-        String otherTransaction = store.inTransaction("probe", both);
+        String inside = store.inTransaction("probe", c -> {
+            try (var st = c.createStatement(); ResultSet rs = st.executeQuery(probe)) {
+                assertThat(rs.next()).isTrue();
+            }
+            return setting(c, "synchronous_commit");
+        });
+        String afterAutocommit = store.withConnection("probe", c -> {
+            try (var st = c.createStatement(); ResultSet rs = st.executeQuery(probe)) {
+                assertThat(rs.next()).isTrue();
+            }
+            return setting(c, "synchronous_commit");
+        });
+        String otherTransaction = store.inTransaction("probe", c -> setting(c, "synchronous_commit"));
 
-        assertThat(inside).isEqualTo("off off");
-        assertThat(outside).isEqualTo("on on");
-        assertThat(otherTransaction).isEqualTo("on on");
+        assertThat(inside).isEqualTo("off");
+        assertThat(afterAutocommit).isEqualTo("on");
+        assertThat(otherTransaction).isEqualTo("on");
+    }
+
+    /** The claim is planned without sequential scans, whatever the caller's session says. */
+    @Test
+    void claimAndOutcomeFunctionsPlanWithoutSequentialScans(TestDatabase db) {
+        for (String fn : List.of("claim_available", "apply_outcomes")) {
+            assertThat(db.queryString("SELECT array_to_string(proconfig, ';') FROM pg_proc WHERE proname = '" + fn + "'"
+                    + " AND pronamespace = 'gantry'::regnamespace")).as(fn).isEqualTo("enable_seqscan=off");
+        }
     }
 
     /**
