@@ -182,17 +182,22 @@ public final class Gantry implements AutoCloseable {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    /** Connections a worker with this configuration uses at most: its claimers, and one for each other part. */
+    /**
+     * Connections a worker's own pool holds by default, whatever its number of queues: one for
+     * LISTEN (none when listening is off) and three shared by the claimers of every queue, the
+     * completer, the lease renewer and the control plane, each of which holds a connection only
+     * for one short statement (docs/deployment.md, the connection budget; docs/adr/0013).
+     */
+    public static final int DEFAULT_WORKER_POOL_SIZE = 4;
+
+    /** Connections a worker uses at most with the default pool: {@link #DEFAULT_WORKER_POOL_SIZE}, whatever its queues. */
     public static int workerConnections(WorkerConfig worker) {
-        // Claimers of every queue, then the completer, lease renewer, LISTEN connection, stager,
-        // rescuer, heartbeat, command processor, log shipper, queue monitor and stats compactor (10).
-        return dev.gantry.worker.WorkerRuntime.claimConnections(worker) + 10;
+        return DEFAULT_WORKER_POOL_SIZE;
     }
 
     private static int defaultPoolSize(WorkerConfig worker) {
-        // Plus headroom for enqueues, health checks and the client side's listener, so no
-        // background task waits for another.
-        return worker == null ? 10 : workerConnections(worker) + 4;
+        // A client without a worker (an application that enqueues, the CLI) keeps HikariCP's default.
+        return worker == null ? 10 : DEFAULT_WORKER_POOL_SIZE;
     }
 
     private static HikariDataSource pool(Builder b, int size) {

@@ -46,9 +46,14 @@ import dev.gantry.server.sse.OpenStreams;
  * Closing it stops everything in reverse.
  */
 public final class GantryServer implements AutoCloseable {
-    /** What to run. {@code worker} null means no in-process worker. */
+    /** What to run. {@code worker} null means no in-process worker; {@code workerPoolSize} its connections. */
     public record Config(DatabaseUrl database, String schema, String host, int port, String adminToken,
-                         long maxBodyBytes, WorkerConfig worker, int logBufferSize, ApiLimits limits) {
+                         long maxBodyBytes, WorkerConfig worker, int logBufferSize, ApiLimits limits, int workerPoolSize) {
+        public Config(DatabaseUrl database, String schema, String host, int port, String adminToken,
+                      long maxBodyBytes, WorkerConfig worker, int logBufferSize, ApiLimits limits) {
+            this(database, schema, host, port, adminToken, maxBodyBytes, worker, logBufferSize, limits,
+                    Gantry.DEFAULT_WORKER_POOL_SIZE);
+        }
     }
 
     /**
@@ -126,7 +131,7 @@ public final class GantryServer implements AutoCloseable {
     private static Gantry startWorker(Config c, GantryMetrics metrics) {
         AtomicReference<Gantry> self = new AtomicReference<>();
         Gantry w = Gantry.builder().databaseUrl(c.database()).schema(c.schema()).poolName("gantry-worker")
-                .poolSize(Gantry.workerConnections(c.worker()) + 2)
+                .poolSize(c.workerPoolSize())
                 .listener(metrics).poolMetricRegistry(metrics.registry()).logBufferSize(c.logBufferSize())
                 .controlHooks(new ControlHooks(LogSetup::level, LogSetup::level,
                         () -> Thread.ofPlatform().name("gantry-stop-worker").start(() -> self.get().stop())))

@@ -89,7 +89,8 @@ public final class ServerCommand implements Callable<Integer> {
                     settings.get(ServerSettings.MAX_BODY_BYTES), worker, settings.get(WorkerSettings.LOG_BUFFER),
                     new GantryServer.ApiLimits(settings.get(ServerSettings.API_POOL_SIZE),
                             settings.get(ServerSettings.API_STATEMENT_TIMEOUT), settings.get(ServerSettings.MAX_STREAMS),
-                            settings.get(ServerSettings.MAX_STREAMS_PER_TOKEN))), line -> {
+                            settings.get(ServerSettings.MAX_STREAMS_PER_TOKEN)),
+                    settings.get(WorkerSettings.POOL_SIZE)), line -> {
                         out.println(line);
                         out.flush();
                     });

@@ -80,6 +80,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .listener(metrics)
                 .poolMetricRegistry(metrics.registry())
                 .logBufferSize(settings.get(WorkerSettings.LOG_BUFFER))
+                .poolSize(settings.get(WorkerSettings.POOL_SIZE))
                 .schema(settings.get(WorkerSettings.SCHEMA).value())
                 .worker(config)
                 .controlHooks(new ControlHooks(LogSetup::level, LogSetup::level, exited::countDown))

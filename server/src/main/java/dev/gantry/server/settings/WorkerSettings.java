@@ -64,9 +64,13 @@ public final class WorkerSettings {
     public static final Setting<Integer> LOG_BUFFER = Setting.of("GANTRY_LOG_BUFFER_SIZE", "--log-buffer-size", "20000",
             "Log events held for shipping; when full the lowest levels are dropped first",
             raw -> (int) Parsers.number(raw, 100, 1_000_000));
+    public static final Setting<Integer> POOL_SIZE = Setting.of("GANTRY_POOL_SIZE", "--pool-size", "4",
+            "Database connections of the worker, whatever its number of queues: one for LISTEN, the rest shared by"
+                    + " claims, outcomes, lease renewals and the control plane",
+            raw -> (int) Parsers.number(raw, 2, 1000));
 
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
             SYNCHRONOUS_COMMIT,
             HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, HTTP_HOST, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
-            LOG_BUFFER, MONITOR_INTERVAL);
+            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE);
 }
