@@ -21,14 +21,15 @@ import dev.gantry.time.TimeSource;
 
 /**
  * Claims jobs of one queue (threads {@code gantry-fetcher-<queue>-<n>}) up to the free slots, in
- * one statement, and hands them to the executor. A busy queue of short jobs also claims ahead: up
- * to the jobs its slots finish in {@link #PREFETCH_HORIZON} at the measured run time, held in a
- * local buffer (leased and renewed like running jobs) and started as slots free, so that one claim
- * serves many slots instead of one round trip per freed slot (docs/adr/0013). It claims when woken (NOTIFY, or a slot freed
- * after a full claim suggested more work) and otherwise every poll interval, jittered. Never
- * blocks on a job. Its error boundary is {@link RestartingLoop}: a failed claim (the database
- * away, or a bug) gives its reserved slots back, is reported as component {@code fetcher-<queue>},
- * and claiming resumes after a backoff of at most {@link #MAX_BACKOFF_MS}.
+ * one statement, and hands them to the executor. A busy queue of short jobs also claims ahead:
+ * up to the jobs its slots finish in {@link #PREFETCH_HORIZON} at the measured run time, held in
+ * a local buffer (leased and renewed like running jobs) and started as slots free, so that one
+ * claim serves many slots instead of one round trip per freed slot (docs/adr/0013). It claims
+ * when woken (NOTIFY, or a slot freed after a full claim suggested more work) and otherwise every
+ * poll interval, jittered. Never blocks on a job. Its error boundary is {@link RestartingLoop}: a
+ * failed claim (the database away, or a bug) gives its reserved slots back, is reported as
+ * component {@code fetcher-<queue>}, and claiming resumes after a backoff of at most
+ * {@link #MAX_BACKOFF_MS}.
  */
 final class QueueFetcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(QueueFetcher.class);
@@ -311,27 +312,10 @@ final class QueueFetcher implements Service {
         for (RunningJob rj : back) executor.giveBack(rj);
     }
 
-    /** Jobs claimed ahead and waiting for a slot. */
-    int bufferedJobs() {
-        lock.lock();
-        try {
-            return buffered.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean stopping() {
-        lock.lock();
-        try {
-            return stopping;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void slotFreed(RunningJob rj) {
-        long ran = time.monotonicNanos() - rj.startedNanos();
+        // Real time, whatever the TimeSource: this only sizes claims, and a manual clock in
+        // tests would make every job look instant.
+        long ran = System.nanoTime() - rj.startedRealNanos();
         double avg = avgRunNanos;
         avgRunNanos = avg <= 0 ? Math.max(1, ran) : avg + (ran - avg) * 0.05;
         slots.release();

@@ -18,6 +18,7 @@ final class RunningJob implements JobContext {
     private final String workerId;
     private final Logger logger;
     private volatile long startedNanos;
+    private volatile long startedRealNanos;
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     private volatile Thread thread;
     private volatile boolean outcomeSubmitted;
@@ -65,8 +66,14 @@ final class RunningJob implements JobContext {
         return startedNanos;
     }
 
+    /** {@link System#nanoTime()} when its handler started, for sizing claims (QueueFetcher). */
+    long startedRealNanos() {
+        return startedRealNanos;
+    }
+
     void started(long nanos) {
         startedNanos = nanos;
+        startedRealNanos = System.nanoTime();
     }
 
     void thread(Thread t) {
