@@ -312,6 +312,15 @@ final class QueueFetcher implements Service {
         for (RunningJob rj : back) executor.giveBack(rj);
     }
 
+    private boolean stopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void slotFreed(RunningJob rj) {
         // Real time, whatever the TimeSource: this only sizes claims, and a manual clock in
         // tests would make every job look instant.
