@@ -56,11 +56,6 @@ final class JobExecutor {
         this.time = time;
     }
 
-    /** Starts the job; {@code onDone} runs once its outcome is queued (it frees the queue's slot). */
-    void execute(Job job, Runnable onDone) {
-        start(hold(job), onDone);
-    }
-
     /**
      * Takes a claimed job into this worker's running set before it starts: its lease is renewed
      * from here on, and a shutdown releases it.

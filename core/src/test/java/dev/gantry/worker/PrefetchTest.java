@@ -57,15 +57,7 @@ class PrefetchTest {
                 }
                 return null;
             });
-            List<JobRequest> jobs = new ArrayList<>();
-            for (int i = 0; i < 601; i++) jobs.add(JobRequest.of("step", new Step(i, i == 300)));
-            gantry.client().declareKind("step");
-            gantry.client().enqueueMany(jobs);
-            gantry.start();
-
-            assertThat(blockerStarted.await(30, TimeUnit.SECONDS)).isTrue();
-            // One slot, held by the blocker, and yet more jobs are claimed: the buffer.
-            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("state = 'running'") > 1);
+            startWithABlockerAndABuffer(gantry, db, blockerStarted);
 
             paused.set(true);
             gantry.queues().pause("default", "test");
@@ -74,7 +66,6 @@ class PrefetchTest {
             assertThat(db.count("state = 'available' AND attempt <> 0")).isZero();
             unblock.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> db.count("state = 'running'") == 0);
-            Thread.sleep(300);
             assertThat(startedWhilePaused.get()).isZero();   // the blocker started before the pause
 
             paused.set(false);
@@ -102,13 +93,7 @@ class PrefetchTest {
                 }
                 return null;
             });
-            List<JobRequest> jobs = new ArrayList<>();
-            for (int i = 0; i < 601; i++) jobs.add(JobRequest.of("step", new Step(i, i == 300)));
-            gantry.client().declareKind("step");
-            gantry.client().enqueueMany(jobs);
-            gantry.start();
-            assertThat(blockerStarted.await(30, TimeUnit.SECONDS)).isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("state = 'running'") > 1);
+            startWithABlockerAndABuffer(gantry, db, blockerStarted);
 
             Thread stopper = Thread.ofPlatform().start(gantry::stop);
             // the stop gives the buffer back at once, and waits for the blocker
@@ -119,5 +104,20 @@ class PrefetchTest {
         assertThat(db.count("state = 'running'")).isZero();
         assertThat(db.count("state = 'completed'") + db.count("state = 'available' AND attempt = 0")).isEqualTo(601);
         assertThat(db.count("state = 'available'")).isPositive();
+    }
+
+    /**
+     * Enqueues 601 steps whose 301st blocks, starts the worker, and waits until the blocker runs
+     * in the queue's only slot and more jobs than that are claimed: the buffer.
+     */
+    private static void startWithABlockerAndABuffer(Gantry gantry, TestDatabase db, CountDownLatch blockerStarted)
+            throws InterruptedException {
+        List<JobRequest> jobs = new ArrayList<>();
+        for (int i = 0; i < 601; i++) jobs.add(JobRequest.of("step", new Step(i, i == 300)));
+        gantry.client().declareKind("step");
+        gantry.client().enqueueMany(jobs);
+        gantry.start();
+        assertThat(blockerStarted.await(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("state = 'running'") > 1);
     }
 }

@@ -37,13 +37,15 @@ class ConfigurationDocTest {
         SettingsLoader loader = new SettingsLoader(Map.of(
                 "DATABASE_URL", "mysql://root:topsecret@h/db",
                 "GANTRY_DEAD_TIMEOUT_MS", "soon",
-                "GANTRY_LOG_BUFFER_SIZE", "5"), Map.of()).load(WorkerSettings.ALL);
+                "GANTRY_LOG_BUFFER_SIZE", "5",
+                "GANTRY_POOL_SIZE", "1"), Map.of()).load(WorkerSettings.ALL);
 
-        assertThat(loader.errors()).hasSize(3);
+        assertThat(loader.errors()).hasSize(4);
         assertThat(String.join("\n", loader.errors())).doesNotContain("topsecret")
                 .contains("DATABASE_URL: must start with postgres://")
                 .contains("GANTRY_DEAD_TIMEOUT_MS: must be a whole number, got \"soon\"")
-                .contains("GANTRY_LOG_BUFFER_SIZE: must be between 100 and 1000000, got 5");
+                .contains("GANTRY_LOG_BUFFER_SIZE: must be between 100 and 1000000, got 5")
+                .contains("GANTRY_POOL_SIZE: must be between 2 and 1000, got 1");
     }
 
     @Test
