@@ -14,12 +14,17 @@ final class JobSql {
             result::text AS result, unique_key, tags, cancel_requested_at""";
 
     /**
-     * Inserts one job; a unique key held by an active job makes it insert nothing (see
-     * SELECT_BY_UNIQUE_KEYS). The ON CONFLICT predicate is the text of the predicate of
+     * A unique key held by an active job makes an insert insert nothing (see
+     * SELECT_BY_UNIQUE_KEYS). The predicate is the text of the predicate of
      * jobs_unique_key_idx_where_active (V001), which PostgreSQL needs to infer the arbiter index;
      * it names the states of gantry.key_releasing_states() (StateMachineParityTest checks).
      */
-    static final String INSERT = """
+    private static final String ON_UNIQUE_KEY_HELD = """
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+            DO NOTHING
+            """;
+
+    private static final String INSERT_ONE = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
                                      timeout_ms, unique_key, tags)
             SELECT :queue, :kind, :args::jsonb,
@@ -27,12 +32,19 @@ final class JobSql {
                    :priority, :max_attempts, t.run_at, t.now, :timeout_ms, :unique_key, :tags::text[]
               FROM (SELECT coalesce(:now::timestamptz, now()) AS now,
                            coalesce(:run_at::timestamptz, :now::timestamptz, now()) AS run_at) t
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
-            DO NOTHING
-            RETURNING""" + " " + COLUMNS;
+            """;
 
-    /** Inserts many jobs in one statement from parallel arrays, in input order. */
-    static final String INSERT_MANY = """
+    /** Inserts one job with a unique key; nothing when the key is held. */
+    static final String INSERT_UNIQUE = INSERT_ONE + ON_UNIQUE_KEY_HELD + "RETURNING " + COLUMNS;
+
+    /**
+     * Inserts one job without a unique key. No ON CONFLICT clause: with one, PostgreSQL inserts
+     * speculatively (a check of the arbiter index and a second WAL record per row) even for a
+     * row outside the index's predicate (docs/adr/0014).
+     */
+    static final String INSERT = INSERT_ONE + "RETURNING " + COLUMNS;
+
+    private static final String INSERT_ROWS = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
                                      timeout_ms, unique_key, tags)
             SELECT i.queue, i.kind, i.args::jsonb,
@@ -45,9 +57,13 @@ final class JobSql {
                    AS i(queue, kind, args, priority, max_attempts, run_at, timeout_ms, unique_key, tags, ord),
                    (SELECT coalesce(:now::timestamptz, now()) AS now) t
              ORDER BY i.ord
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
-            DO NOTHING
-            RETURNING""" + " " + COLUMNS;
+            """;
+
+    /** Inserts many jobs in one statement from parallel arrays, in input order, skipping held unique keys. */
+    static final String INSERT_MANY_UNIQUE = INSERT_ROWS + ON_UNIQUE_KEY_HELD + "RETURNING " + COLUMNS;
+
+    /** INSERT_MANY_UNIQUE for a batch in which no job has a unique key: no speculative inserts. */
+    static final String INSERT_MANY = INSERT_ROWS + "RETURNING " + COLUMNS;
 
     /** The active job holding each of these unique keys. */
     static final String SELECT_BY_UNIQUE_KEYS = "SELECT " + COLUMNS + """

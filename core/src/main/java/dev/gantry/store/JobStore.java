@@ -39,7 +39,9 @@ public final class JobStore {
     private final SchemaName schema;
     private final TimeSource time;
     private final NamedSql insert;
+    private final NamedSql insertUnique;
     private final NamedSql insertMany;
+    private final NamedSql insertManyUnique;
     private final NamedSql selectByUniqueKeys;
     private final NamedSql selectById;
     private final NamedSql claim;
@@ -69,7 +71,9 @@ public final class JobStore {
         this.time = time;
         String s = schema.value();
         insert = NamedSql.parse(JobSql.INSERT, s);
+        insertUnique = NamedSql.parse(JobSql.INSERT_UNIQUE, s);
         insertMany = NamedSql.parse(JobSql.INSERT_MANY, s);
+        insertManyUnique = NamedSql.parse(JobSql.INSERT_MANY_UNIQUE, s);
         selectByUniqueKeys = NamedSql.parse(JobSql.SELECT_BY_UNIQUE_KEYS, s);
         selectById = NamedSql.parse(JobSql.SELECT_BY_ID, s);
         claim = NamedSql.parse(synchronousWorkerCommits ? JobSql.CLAIM : JobSql.asyncCommit(JobSql.CLAIM), s);
@@ -111,9 +115,10 @@ public final class JobStore {
         p.put("timeout_ms", job.timeoutMs());
         p.put("unique_key", job.uniqueKey());
         p.put("tags", NamedSql.SqlArray.of("text", job.tags()));
+        if (job.uniqueKey() == null) return new Inserted(query(conn, insert, p).getFirst(), false);
         // A unique key can lose a race to a job that is then cancelled; insert again in that case.
         for (int round = 0; round < 5; round++) {
-            List<Job> rows = query(conn, insert, p);
+            List<Job> rows = query(conn, insertUnique, p);
             if (!rows.isEmpty()) return new Inserted(rows.getFirst(), false);
             List<Job> existing = query(conn, selectByUniqueKeys,
                     Map.of("unique_keys", NamedSql.SqlArray.of("text", List.of(job.uniqueKey()))));
@@ -127,6 +132,7 @@ public final class JobStore {
     public List<Inserted> insertMany(Connection conn, List<NewJob> jobs) throws SQLException {
         if (jobs.isEmpty()) return List.of();
         int n = jobs.size();
+        boolean anyKey = false;
         List<Object> queues = new ArrayList<>(n), kinds = new ArrayList<>(n), args = new ArrayList<>(n),
                 priorities = new ArrayList<>(n), maxAttempts = new ArrayList<>(n), runAts = new ArrayList<>(n),
                 timeouts = new ArrayList<>(n), uniqueKeys = new ArrayList<>(n), tags = new ArrayList<>(n);
@@ -139,6 +145,7 @@ public final class JobStore {
             runAts.add(j.runAt() == null ? null : j.runAt().toString());
             timeouts.add(j.timeoutMs());
             uniqueKeys.add(j.uniqueKey());
+            anyKey |= j.uniqueKey() != null;
             tags.add(arrayLiteral(j.tags()));
         }
         Map<String, Object> p = new HashMap<>();
@@ -152,7 +159,7 @@ public final class JobStore {
         p.put("unique_keys", NamedSql.SqlArray.of("text", uniqueKeys));
         p.put("tags", NamedSql.SqlArray.of("text", tags));
         p.put("now", time.nowForSql());
-        List<Job> inserted = query(conn, insertMany, p);
+        List<Job> inserted = query(conn, anyKey ? insertManyUnique : insertMany, p);
 
         // Rows come back in input order, minus those whose unique key was already held.
         Map<String, Job> byKey = new HashMap<>();

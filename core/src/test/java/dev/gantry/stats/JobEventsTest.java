@@ -25,6 +25,7 @@ import org.postgresql.PGNotification;
 import dev.gantry.Gantry;
 import dev.gantry.client.EnqueueOptions;
 import dev.gantry.client.GantryClient;
+import dev.gantry.client.JobRequest;
 import dev.gantry.event.GantryListener;
 import dev.gantry.event.JobStateChange;
 import dev.gantry.job.Job;
@@ -156,6 +157,42 @@ class JobEventsTest {
     }
 
     /** A LISTENing connection of its own; {@link #next} takes the changes in arrival order. */
+    /** V006 folded the wake-up trigger into the events trigger; both channels keep their payloads and order. */
+    @Test
+    void anInsertStatementAnnouncesItsEventsThenWakesEachQueueWithAvailableJobsOnce() throws SQLException {
+        client.enqueue("mail.send", Map.of()); // the session's first insert compiles the trigger; not counted
+        try (Connection conn = db.newPool(1).getConnection()) {
+            try (Statement st = conn.createStatement()) {
+                st.execute("LISTEN \"gantry.job_events\"");
+                st.execute("LISTEN \"gantry.job_available\"");
+            }
+            var later = EnqueueOptions.defaults().withRunAt(time.now().plusSeconds(60));
+            client.enqueueMany(List.of(
+                    new JobRequest("mail.send", Map.of(), EnqueueOptions.defaults().withQueue("b")),
+                    new JobRequest("mail.send", Map.of(), EnqueueOptions.defaults().withQueue("a")),
+                    new JobRequest("mail.send", Map.of(), later.withQueue("a")),
+                    new JobRequest("mail.send", Map.of(), EnqueueOptions.defaults().withQueue("b")),
+                    new JobRequest("mail.send", Map.of(), later.withQueue("only-scheduled"))));
+            client.enqueue("mail.send", Map.of(), later.withQueue("only-scheduled"));
+
+            List<String> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                PGNotification[] batch = conn.unwrap(PGConnection.class).getNotifications(200);
+                if (batch != null) for (PGNotification n : batch) got.add(n.getName() + " " + n.getParameter());
+                return got.size() >= 4;
+            });
+            PGNotification[] extra = conn.unwrap(PGConnection.class).getNotifications(300);
+            if (extra != null) for (PGNotification n : extra) got.add(n.getName() + " " + n.getParameter());
+
+            assertThat(got).hasSize(4);
+            assertThat(got.get(0)).startsWith("gantry.job_events {\"events\":[");
+            assertThat(JobStateChange.parse(got.get(0).substring("gantry.job_events ".length()))).hasSize(5);
+            assertThat(got.subList(1, 3)).containsExactly("gantry.job_available {\"queue\" : \"a\"}",
+                    "gantry.job_available {\"queue\" : \"b\"}");
+            assertThat(got.get(3)).startsWith("gantry.job_events {\"events\":[").contains("\"only-scheduled\"");
+        }
+    }
+
     private static final class Listener implements AutoCloseable {
         final List<String> payloads = new CopyOnWriteArrayList<>();
         private final List<JobStateChange> received = new ArrayList<>();

@@ -46,6 +46,18 @@ class DistributionFilesTest {
         }
 
         @Test
+        void runsTheLaunchersGarbageCollectorSoMemoryMeasuredWithOneHoldsForTheOther() {
+            Matcher defaults = Pattern.compile("GANTRY_DEFAULT_JAVA_OPTS=\"([^\"]*)\"").matcher(read(".mvn/find-jdk.sh"));
+            assertThat(defaults.find()).as("GANTRY_DEFAULT_JAVA_OPTS in .mvn/find-jdk.sh").isTrue();
+            List<String> collectors = Stream.of(defaults.group(1).split("\\s+")).filter(f -> f.matches("-XX:\\+Use\\w+GC")).toList();
+            String entrypoint = DockerfileRules.parse(text).stream().filter(i -> i.keyword().equals("ENTRYPOINT"))
+                    .reduce((a, b) -> b).orElseThrow().arguments();
+
+            assertThat(collectors).hasSize(1);
+            assertThat(entrypoint).contains("\"" + collectors.getFirst() + "\"").contains("\"-XX:+ExitOnOutOfMemoryError\"");
+        }
+
+        @Test
         void rejectsCopyFromAStageThatDoesNotExist() {
             String broken = replace(text, "COPY --from=build ", "COPY --from=builder ");
 
@@ -72,7 +84,7 @@ class DistributionFilesTest {
 
         @Test
         void rejectsAShellFormEntrypointAndAJarNoCopyPutsThere() {
-            String shellForm = replace(text, "ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/gantry.jar\"]",
+            String shellForm = replace(text, "ENTRYPOINT [\"java\", \"-XX:+UseSerialGC\", \"-XX:MaxRAMPercentage=75\", \"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/gantry.jar\"]",
                     "ENTRYPOINT java -jar /app/gantry.jar");
             String wrongJar = replace(text, "\"-jar\", \"/app/gantry.jar\"]", "\"-jar\", \"/opt/gantry.jar\"]");
 
