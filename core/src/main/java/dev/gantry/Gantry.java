@@ -53,6 +53,7 @@ import dev.gantry.stats.StatsReader;
 import dev.gantry.store.CommandStore;
 import dev.gantry.store.DatabaseProbe;
 import dev.gantry.store.Db;
+import dev.gantry.store.EventSubscriptionStore;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.KindStore;
 import dev.gantry.store.LogStore;
@@ -156,8 +157,8 @@ public final class Gantry implements AutoCloseable {
         notifications = new NotificationHub(db.dataSource(), List.of(schema.jobEventsChannel(), logStore.channel()),
                 clientSide.component("api-listener"));
         logs = new StoreLogClient(logStore, notifications);
-        changes = new DatabaseChangeFeed(workerStore, commandStore, notifications, schema.jobEventsChannel(),
-                clientSide.component("changes"));
+        changes = new DatabaseChangeFeed(workerStore, commandStore, notifications, new EventSubscriptionStore(db, schema),
+                schema.jobEventsChannel(), clientSide.component("changes"));
         probe = new DatabaseProbe(db.dataSource(), DATABASE_CHECK_TIMEOUT);
         handlers = new HandlerRegistry(json);
         controlHooks = b.controlHooks;

@@ -547,3 +547,36 @@ BEGIN
             || ${schema}.state_list(${schema}.retryable_states()) || ' jobs can be retried';
 END
 $$;
+
+-- Job events (docs/events.md) are announced only while a subscription is live (V007): a program
+-- that LISTENs on <schema>.job_events calls subscribe_job_events first and again before the
+-- returned time, and unsubscribe_job_events when done. The name is the subscriber's choice, one
+-- row per name; a second subscribe renews. Expired rows are deleted here.
+CREATE OR REPLACE FUNCTION ${schema}.subscribe_job_events(subscriber text, ttl_seconds integer DEFAULT 60)
+    RETURNS timestamptz
+    LANGUAGE plpgsql AS $$
+DECLARE
+    v_expires timestamptz;
+BEGIN
+    IF subscriber IS NULL OR subscriber = '' OR char_length(subscriber) > 200 THEN
+        PERFORM ${schema}.invalid('subscriber', 'must be 1 to 200 characters');
+    END IF;
+    IF ttl_seconds IS NULL OR ttl_seconds NOT BETWEEN 1 AND 86400 THEN
+        PERFORM ${schema}.invalid('ttl_seconds', 'must be 1 to 86400, got ' || coalesce(ttl_seconds::text, 'null'));
+    END IF;
+    DELETE FROM ${schema}.job_event_subscribers s WHERE s.expires_at <= now();
+    v_expires := now() + ttl_seconds * interval '1 second';
+    INSERT INTO ${schema}.job_event_subscribers AS s (name, expires_at)
+    VALUES (subscribe_job_events.subscriber, v_expires)
+    ON CONFLICT (name) DO UPDATE SET expires_at = EXCLUDED.expires_at;
+    RETURN v_expires;
+END
+$$;
+
+-- Ends a subscription; false when there was none (or it had expired).
+CREATE OR REPLACE FUNCTION ${schema}.unsubscribe_job_events(subscriber text) RETURNS boolean
+    LANGUAGE sql AS $$
+    WITH gone AS (DELETE FROM ${schema}.job_event_subscribers s WHERE s.name = unsubscribe_job_events.subscriber
+                  RETURNING s.expires_at > now() AS live)
+    SELECT coalesce(bool_or(live), false) FROM gone;
+$$;

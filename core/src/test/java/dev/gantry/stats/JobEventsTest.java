@@ -165,6 +165,7 @@ class JobEventsTest {
             try (Statement st = conn.createStatement()) {
                 st.execute("LISTEN \"gantry.job_events\"");
                 st.execute("LISTEN \"gantry.job_available\"");
+                st.execute("SELECT gantry.subscribe_job_events('insert-test', 3600)");
             }
             var later = EnqueueOptions.defaults().withRunAt(time.now().plusSeconds(60));
             client.enqueueMany(List.of(
@@ -203,6 +204,7 @@ class JobEventsTest {
             conn = db.newPool(1).getConnection();
             try (Statement st = conn.createStatement()) {
                 st.execute("LISTEN \"" + SchemaName.DEFAULT.jobEventsChannel() + "\"");
+                st.execute("SELECT gantry.subscribe_job_events('job-events-test', 3600)");
             }
         }
 

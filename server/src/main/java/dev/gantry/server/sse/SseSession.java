@@ -15,7 +15,7 @@ import io.javalin.http.sse.SseClient;
  * falls {@link #CAPACITY} events behind gets a {@code reset} event and is disconnected: it
  * reconnects, refetches what it shows, and follows again.
  */
-public final class SseSession {
+public final class SseSession implements EventSink {
     static final int CAPACITY = 2_000;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
@@ -39,6 +39,7 @@ public final class SseSession {
     }
 
     /** Queues an event; never blocks. */
+    @Override
     public void offer(SseEvent e) {
         if (overflowed) return;
         if (!queue.offer(e)) overflowed = true;

@@ -69,6 +69,7 @@ class ChaosTest {
             Connection listener = pg.connect();
             try (Statement st = listener.createStatement()) {
                 st.execute("LISTEN \"gantry.job_events\"");
+                st.execute("SELECT gantry.subscribe_job_events('chaos-test', 86400)");
             }
             Thread counting = Thread.ofPlatform().daemon().start(() -> countCompletions(listener, completions, listening));
 
