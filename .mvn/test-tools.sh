@@ -1,5 +1,7 @@
-# Sourced by ./gantry and .ci/run: Chromium and ChromeDriver for the browser tests, found where the
-# tests look (CHROME_BIN and CHROMEDRIVER, else /usr/bin) and installed from Debian's packages.
+# Sourced by ./gantry and .ci/run: the programs some tests start, found where the tests look and
+# installed from Debian's packages. Chromium and ChromeDriver for the dashboard's browser tests
+# (CHROME_BIN and CHROMEDRIVER, else /usr/bin); PgBouncer for the hundred-worker test (PATH, then
+# /usr/sbin).
 chromium_found() {
   local browser="${CHROME_BIN:-}" driver="${CHROMEDRIVER:-}" c
   if [ -z "$browser" ]; then
@@ -9,18 +11,28 @@ chromium_found() {
   [ -n "$browser" ] && [ -f "$browser" ] && [ -x "$browser" ] && [ -f "$driver" ] && [ -x "$driver" ]
 }
 
-# Installs chromium and chromium-driver with apt-get, as root or through sudo without a password;
-# returns non-zero when it cannot (no apt-get, no rights, or the install failed).
-install_chromium() {
+pgbouncer_found() {
+  command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ]
+}
+
+install_chromium() { apt_install chromium chromium-driver; }
+
+# Only the program is needed: the tests start their own PgBouncer on a free port. Debian's package
+# may also start its service on 127.0.0.1:6432, which no test uses.
+install_pgbouncer() { apt_install pgbouncer; }
+
+# Installs Debian packages with apt-get, as root or through sudo without a password; returns
+# non-zero when it cannot (no apt-get, no rights, or the install failed).
+apt_install() {
   local sudo=()
   command -v apt-get >/dev/null 2>&1 || return 1
   if [ "$(id -u)" -ne 0 ]; then
     sudo -n true 2>/dev/null || return 1
     sudo=(sudo -n)
   fi
-  echo "${0##*/}: installing chromium and chromium-driver for the browser tests (apt-get) ..." >&2
+  echo "${0##*/}: installing $* for the tests (apt-get) ..." >&2
   local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Use-Pty=0)
   # The package lists may be missing or old on a fresh machine: update only when the install fails.
-  "${apt[@]}" install chromium chromium-driver >/dev/null 2>&1 \
-    || { "${apt[@]}" update >/dev/null && "${apt[@]}" install chromium chromium-driver >/dev/null; }
+  "${apt[@]}" install "$@" >/dev/null 2>&1 \
+    || { "${apt[@]}" update >/dev/null && "${apt[@]}" install "$@" >/dev/null; }
 }

@@ -35,6 +35,36 @@ final class RootEmbeddedPostgres {
 
     /** Starts a server on a free loopback port, stopped and deleted at JVM exit; returns its port. */
     static int start() throws IOException, InterruptedException {
+        Server server = startServer();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        return server.port();
+    }
+
+    /** A server of its own, run as nobody; closing stops it and deletes its files. */
+    record Server(int port, Path home) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                asNobody(home.resolve("bin/pg_ctl").toString(), "-D", home.resolve("data").toString(), "-m", "immediate",
+                        "-w", "stop");
+            } catch (IOException e) {
+                // already stopped; delete the files anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory may stay behind
+            }
+        }
+    }
+
+    /**
+     * Starts a server on a free loopback port with zonky's binaries, as nobody.
+     * @param settings extra server settings, each "name=value" (passed as -c name=value)
+     */
+    static Server startServer(String... settings) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("gantry-embedded-pg");
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64")) {
@@ -50,26 +80,23 @@ final class RootEmbeddedPostgres {
         }
         asNobody(home.resolve("bin/initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--no-sync");
+        StringBuilder options = new StringBuilder("-p " + port + " -h 127.0.0.1 -k " + data + " -F");
+        for (String setting : settings) options.append(" -c ").append(setting);
         asNobody(home.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-l", data.resolve("log").toString(),
-                "-o", "-p " + port + " -h 127.0.0.1 -k " + data + " -F", "-w", "start");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                asNobody(home.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");
-                try (Stream<Path> files = Files.walk(home)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            } catch (IOException | InterruptedException ignored) {
-                // the JVM is exiting; a temporary directory may stay behind
-            }
-        }));
-        return port;
+                "-o", options.toString(), "-w", "start");
+        return new Server(port, home);
     }
 
-    private static void asNobody(String... command) throws IOException, InterruptedException {
+    /** The command line that runs {@code command} as nobody (for a long-running process). */
+    static List<String> asNobodyCommand(String... command) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=" + nobodyGroup(),
                 "--clear-groups"));
         cmd.addAll(List.of(command));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return cmd;
+    }
+
+    private static void asNobody(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(asNobodyCommand(command)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output.strip());
