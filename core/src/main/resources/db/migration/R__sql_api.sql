@@ -332,8 +332,11 @@ $$;
 -- complete() and fail() with one. Fenced on the worker and the attempt: an outcome from a worker
 -- that no longer holds the job changes nothing and is not returned. Sequential scans are off: the
 -- job table's statistics are always stale about which jobs run (docs/adr/0006), and only the
--- primary key, outcome by outcome, is a sane plan. The UPDATE's parameters are positional so
--- that WorkerTransactionTest can prepare and explain this very statement.
+-- primary key, outcome by outcome, is a sane plan. Rows are locked in id order, as renew_leases
+-- locks them: the worker's completer and lease renewer write the same jobs at the same time, and
+-- in completion order the two deadlocked (HundredWorkersTest through PgBouncer; OutcomeLockOrderTest).
+-- The UPDATE's parameters are positional so that WorkerTransactionTest can prepare and explain
+-- this very statement.
 CREATE OR REPLACE FUNCTION ${schema}.apply_outcomes(
     worker_id text, ids bigint[], attempts integer[], states text[], delays_ms bigint[], errors text[],
     results text[], releases boolean[], now_at timestamptz DEFAULT NULL) RETURNS SETOF bigint
@@ -354,7 +357,8 @@ BEGIN
            errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
            result = o.result::jsonb,
            worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
-      FROM unnest($2, $3, $4, $5, $6, $7, $8) AS o(id, attempt, state, delay_ms, error, result, release)
+      FROM (SELECT * FROM unnest($2, $3, $4, $5, $6, $7, $8) AS u(id, attempt, state, delay_ms, error, result, release)
+             ORDER BY u.id) AS o
      WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = $1
     RETURNING j.id;
 END
@@ -362,15 +366,16 @@ $$;
 
 -- The one definition of a lease renewal, for a batch: extends the leases this worker still
 -- holds and says which of those jobs an operator asked to cancel. The Java lease renewer calls
--- it with every job it runs, renew_lease() with one.
+-- it with every job it runs, renew_lease() with one. Locks in id order, as apply_outcomes does.
 CREATE OR REPLACE FUNCTION ${schema}.renew_leases(
     worker_id text, ids bigint[], lease_ms bigint, now_at timestamptz DEFAULT NULL)
-    RETURNS TABLE (job_id bigint, cancel_requested boolean) LANGUAGE plpgsql AS $$
+    RETURNS TABLE (job_id bigint, cancel_requested boolean) LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
     RETURN QUERY
     UPDATE ${schema}.jobs j
        SET lease_expires_at = coalesce($4, statement_timestamp()) + $3 * interval '1 millisecond'
-     WHERE j.id = ANY($2) AND j.state = 'running' AND j.worker_id = $1
+      FROM (SELECT DISTINCT u.id FROM unnest($2) AS u(id) ORDER BY u.id) AS o
+     WHERE j.id = o.id AND j.state = 'running' AND j.worker_id = $1
     RETURNING j.id, j.cancel_requested_at IS NOT NULL;
 END
 $$;
