@@ -76,8 +76,14 @@ final class WorkerRows implements AutoCloseable {
         }
     }
 
+    /** Stops the heartbeats and waits for one in progress, so that none runs after the pool closes. */
     @Override
     public void close() {
         heart.shutdownNow();
+        try {
+            heart.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

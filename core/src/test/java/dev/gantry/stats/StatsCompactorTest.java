@@ -64,6 +64,34 @@ class StatsCompactorTest {
         assertThat(after.windows().get(3).claimed()).isEqualTo(31);
     }
 
+    /**
+     * Each window sums the rows from its start (the minute, or for 24 hours the hour, holding now
+     * minus its length) up to now, edges included, per queue; rows before every window or after
+     * now count nowhere. Now is 12:30:00.
+     */
+    @Test
+    void eachWindowSumsTheRowsFromItsStartToNow() {
+        db.execute("""
+                INSERT INTO gantry.job_stats (bucket, queue, shard, claimed) VALUES
+                  ('2025-01-01T12:30:00Z', 'q', 0, 1),
+                  ('2025-01-01T12:29:00Z', 'q', 1, 2),
+                  ('2025-01-01T12:28:00Z', 'q2', 0, 4),
+                  ('2025-01-01T12:25:00Z', 'q', 2, 8),
+                  ('2025-01-01T12:24:00Z', 'q', 0, 16),
+                  ('2025-01-01T11:30:00Z', 'q', 0, 32),
+                  ('2025-01-01T11:29:00Z', 'q', 0, 64),
+                  ('2025-01-01T12:31:00Z', 'q', 0, 1024)""");
+        db.execute("""
+                INSERT INTO gantry.job_stats_hourly (bucket, queue, claimed) VALUES
+                  ('2024-12-31T12:00:00Z', 'q', 128), ('2024-12-31T11:00:00Z', 'q', 256)""");
+
+        JobStats stats = new CachedStatsReader(store, time).snapshot();
+
+        assertThat(stats.windows()).extracting(WindowStats::claimed).containsExactly(3L, 15L, 63L, 255L);
+        assertThat(stats.windows()).extracting(WindowStats::from).extracting(Object::toString).containsExactly(
+                "2025-01-01T12:29:00Z", "2025-01-01T12:25:00Z", "2025-01-01T11:30:00Z", "2024-12-31T12:00:00Z");
+    }
+
     @Test
     void deletesRowsOlderThanTheRetentionOnly() {
         db.execute("""
