@@ -139,6 +139,32 @@ class JobEventSubscriptionTest {
         assertThat(db.queryLong("SELECT count(*) FROM gantry.job_event_subscribers")).as("closing the Gantry unregisters").isZero();
     }
 
+    /**
+     * The triggers' subscription check runs inside claims and outcomes, which plan with
+     * enable_seqscan off: its plan must stay cheap there, or PostgreSQL JIT-compiles it at every
+     * claim (V008: 20 ms each without the index on expires_at).
+     */
+    @Test
+    void theSubscriptionCheckPlansBelowTheJitThresholdWithSequentialScansOff() throws SQLException {
+        try (Statement st = listening.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            double cost;
+            try (var rs = st.executeQuery("EXPLAIN (FORMAT JSON) SELECT EXISTS (SELECT FROM gantry.job_event_subscribers s"
+                    + " WHERE s.expires_at > statement_timestamp())")) {
+                rs.next();
+                String plan = rs.getString(1);
+                cost = Double.parseDouble(plan.replaceAll("(?s).*?\"Total Cost\": ([0-9.]+).*", "$1"));
+            }
+            double jitAbove;
+            try (var rs = st.executeQuery("SELECT current_setting('jit_above_cost')::float8")) {
+                rs.next();
+                jitAbove = rs.getDouble(1);
+            }
+            st.execute("RESET enable_seqscan");
+            assertThat(cost).isLessThan(Math.min(jitAbove, 1_000));
+        }
+    }
+
     /** Enqueues, claims and completes one job in queue {@code q} through the SQL API. */
     private void runOneJob(String queue) {
         db.execute("SELECT gantry.enqueue('sub.test', '{}', queue => '" + queue + "')");
