@@ -142,7 +142,7 @@ class JobEventSubscriptionTest {
     /**
      * The triggers' subscription check runs inside claims and outcomes, which plan with
      * enable_seqscan off: its plan must stay cheap there, or PostgreSQL JIT-compiles it at every
-     * claim (V008: 20 ms each without the index on expires_at).
+     * claim (about 20 ms each without V007's index on expires_at).
      */
     @Test
     void theSubscriptionCheckPlansBelowTheJitThresholdWithSequentialScansOff() throws SQLException {

@@ -106,7 +106,7 @@ public final class EventHub implements AutoCloseable {
     }
 
     /** True while the hub follows the feed: it has clients, or had within the linger. */
-    public synchronized boolean following() {
+    synchronized boolean following() {
         return subscription != null;
     }
 
