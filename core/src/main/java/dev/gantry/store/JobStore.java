@@ -115,11 +115,11 @@ public final class JobStore {
         p.put("timeout_ms", job.timeoutMs());
         p.put("unique_key", job.uniqueKey());
         p.put("tags", NamedSql.SqlArray.of("text", job.tags()));
-        if (job.uniqueKey() == null) return new Inserted(query(conn, insert, p).getFirst(), false);
+        if (job.uniqueKey() == null) return new Inserted(insertRows(conn, insert, p).getFirst().job(job), false);
         // A unique key can lose a race to a job that is then cancelled; insert again in that case.
         for (int round = 0; round < 5; round++) {
-            List<Job> rows = query(conn, insertUnique, p);
-            if (!rows.isEmpty()) return new Inserted(rows.getFirst(), false);
+            List<Rows.InsertedRow> rows = insertRows(conn, insertUnique, p);
+            if (!rows.isEmpty()) return new Inserted(rows.getFirst().job(job), false);
             List<Job> existing = query(conn, selectByUniqueKeys,
                     Map.of("unique_keys", NamedSql.SqlArray.of("text", List.of(job.uniqueKey()))));
             if (!existing.isEmpty()) return new Inserted(existing.getFirst(), true);
@@ -159,18 +159,23 @@ public final class JobStore {
         p.put("unique_keys", NamedSql.SqlArray.of("text", uniqueKeys));
         p.put("tags", NamedSql.SqlArray.of("text", tags));
         p.put("now", time.nowForSql());
-        List<Job> inserted = query(conn, anyKey ? insertManyUnique : insertMany, p);
+        List<Rows.InsertedRow> inserted = insertRows(conn, anyKey ? insertManyUnique : insertMany, p);
 
-        // Rows come back in input order, minus those whose unique key was already held.
+        // Rows come back in input order, minus those whose unique key was already held or came
+        // earlier in the batch: a key's row is its first request's.
         Map<String, Job> byKey = new HashMap<>();
-        List<Job> plain = new ArrayList<>();
-        for (Job j : inserted) {
-            if (j.uniqueKey() != null) byKey.put(j.uniqueKey(), j);
-            else plain.add(j);
+        List<Rows.InsertedRow> plain = new ArrayList<>(inserted.size());
+        Map<String, Rows.InsertedRow> keyedRows = new HashMap<>();
+        for (Rows.InsertedRow r : inserted) {
+            if (r.uniqueKey() != null) keyedRows.put(r.uniqueKey(), r);
+            else plain.add(r);
         }
         Set<String> missingKeys = new HashSet<>();
         for (NewJob j : jobs) {
-            if (j.uniqueKey() != null && !byKey.containsKey(j.uniqueKey())) missingKeys.add(j.uniqueKey());
+            if (j.uniqueKey() == null) continue;
+            Rows.InsertedRow row = keyedRows.get(j.uniqueKey());
+            if (row == null) missingKeys.add(j.uniqueKey());
+            else byKey.putIfAbsent(j.uniqueKey(), row.job(j));
         }
         Map<String, Job> existing = new HashMap<>();
         if (!missingKeys.isEmpty()) {
@@ -184,7 +189,7 @@ public final class JobStore {
         int next = 0;
         for (NewJob j : jobs) {
             if (j.uniqueKey() == null) {
-                out.add(new Inserted(plain.get(next++), false));
+                out.add(new Inserted(plain.get(next++).job(j), false));
             } else if (byKey.containsKey(j.uniqueKey())) {
                 out.add(new Inserted(byKey.get(j.uniqueKey()), !seenKeys.add(j.uniqueKey())));
             } else {
@@ -461,6 +466,12 @@ public final class JobStore {
             if (query(conn, selectById, Map.of("id", id)).isEmpty()) throw new JobNotFoundException(id);
             throw new InvalidStateException("job " + id + " is running; cancel it before deleting it");
         });
+    }
+
+    private static List<Rows.InsertedRow> insertRows(Connection conn, NamedSql sql, Map<String, ?> values) throws SQLException {
+        try (PreparedStatement ps = sql.prepare(conn, values); ResultSet rs = ps.executeQuery()) {
+            return Rows.insertedRows(rs);
+        }
     }
 
     private static List<Job> query(Connection conn, NamedSql sql, Map<String, ?> values) throws SQLException {

@@ -48,6 +48,26 @@ final class Rows {
                 rs.getObject("cancel_requested_at") != null);
     }
 
+    /** A row an insert returned ({@link JobSql#INSERTED_COLUMNS}), in that column order. */
+    record InsertedRow(long id, String args, JobState state, Instant runAt, Instant createdAt, String uniqueKey) {
+        /** The new job: what the database decided, and the rest as requested (a new job has no attempt yet). */
+        Job job(NewJob j) {
+            return new Job(id, j.queue(), j.kind(), args, state, j.priority(), 0, j.maxAttempts(), runAt, createdAt,
+                    null, null, null, null, j.timeoutMs() == null ? null : Duration.ofMillis(j.timeoutMs()),
+                    List.of(), null, uniqueKey, j.tags(), false);
+        }
+    }
+
+    static List<InsertedRow> insertedRows(ResultSet rs) throws SQLException {
+        List<InsertedRow> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(new InsertedRow(rs.getLong(1), rs.getString(2), JobState.fromDb(rs.getString(3)),
+                    rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                    rs.getString(6)));
+        }
+        return rows;
+    }
+
     static List<Job> jobs(ResultSet rs) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         while (rs.next()) jobs.add(job(rs));

@@ -107,6 +107,26 @@ class GantryClientTest {
         }
 
         @Test
+        void returnsTheJobAsStoredWithEveryOption() {
+            // Enqueue reads back only what the database decides (id, state, times, args as jsonb
+            // prints them) and takes the rest from the request: both must agree with the row.
+            EnqueueOptions all = EnqueueOptions.defaults().withQueue("every.option").withPriority(7).withMaxAttempts(3)
+                    .withTimeout(Duration.ofSeconds(90)).withTags("a", "b \"quoted\"").withUniqueKey("every-option");
+            Job now = client.enqueue("email.send", new RawJson("{\"b\": 1, \"a\": [1, 2], \"a\": 3}"), all);
+            Job later = client.enqueue("report.build", Map.of("n", 1), all.withUniqueKey(null).withDelay(Duration.ofHours(1)));
+            Job same = client.enqueue("email.send", Map.of(), all);
+
+            assertThat(client.get(now.id())).contains(now);
+            assertThat(client.get(later.id())).contains(later);
+            assertThat(later.state()).isEqualTo(JobState.SCHEDULED);
+            assertThat(same).as("the holder of the unique key").isEqualTo(now);
+            List<Job> many = client.enqueueMany(List.of(new JobRequest("email.send", Map.of(), all),
+                    new JobRequest("report.build", Map.of("x", "y"), all.withUniqueKey("other"))));
+            assertThat(many.get(0)).isEqualTo(now);
+            assertThat(client.get(many.get(1).id())).contains(many.get(1));
+        }
+
+        @Test
         void serializesArgsWithIsoTimesAndStoresRawJsonAsGiven() throws Exception {
             Job report = client.enqueue("report.build", new ReportArgs("daily", Instant.parse("2024-12-31T23:00:00Z")));
             Job raw = client.enqueue("report.build", new RawJson("{\"ids\": [1, 2, 3], \"nested\": {\"ok\": true}}"));
