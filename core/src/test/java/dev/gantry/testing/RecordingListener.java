@@ -15,6 +15,8 @@ public final class RecordingListener implements GantryListener {
     public final List<Long> claimed = new CopyOnWriteArrayList<>();
     public final List<JobFinished> finished = new CopyOnWriteArrayList<>();
     public final List<OutcomeRejected> rejected = new CopyOnWriteArrayList<>();
+    /** The names of components whose loop failed, once per failure. */
+    public final List<String> componentFailures = new CopyOnWriteArrayList<>();
 
     @Override
     public void jobsClaimed(String queue, List<Long> jobIds) {
@@ -24,6 +26,11 @@ public final class RecordingListener implements GantryListener {
     @Override
     public void jobFinished(JobFinished event) {
         finished.add(event);
+    }
+
+    @Override
+    public void componentFailed(String component, Throwable error) {
+        componentFailures.add(component);
     }
 
     @Override

@@ -217,6 +217,11 @@ class SupervisedWorkerTest {
             assertThat(worker).extracting(ComponentHealth::state).containsOnly(ComponentHealth.State.UP);
             assertThat(worker.stream().mapToLong(ComponentHealth::failures).sum())
                     .as("the lost connections were noticed, and survived").isPositive();
+            // Each failure also reached the listener (the server's /metrics counts them from there).
+            for (ComponentHealth c : worker) {
+                assertThat(events.componentFailures.stream().filter(c.name()::equals).count())
+                        .as("failures of %s told to the listener", c.name()).isEqualTo(c.failures());
+            }
         }
     }
 

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.gantry.server.dist.KubernetesRules.Manifest;
+import dev.gantry.server.settings.ServerSettings;
+import dev.gantry.server.settings.SettingsLoader;
 
 /**
  * The distribution files (Dockerfile, compose file, systemd units, Kubernetes manifests) are
@@ -284,6 +286,19 @@ class DistributionFilesTest {
             assertThat(ComposeRules.environment(yaml(read("docker-compose.yml")).path("services").path("server")))
                     .containsEntry("GANTRY_ADMIN_TOKEN", "");
             assertThat(read("docker-compose.yml")).contains("GANTRY_ADMIN_TOKEN: \"${GANTRY_ADMIN_TOKEN:?");
+        }
+
+        @Test
+        void theKubernetesSecretsEmptyValueLeavesTheServerToMakeOne() {
+            String value = yaml(read("deploy/kubernetes/examples/secret.yaml")).path("stringData").path("GANTRY_ADMIN_TOKEN").asText(null);
+            assertThat(value).as("the example secret's admin token").isEmpty();
+
+            // Empty is unset: the server then prints a one-time admin token at its first start
+            // (EmbeddedServerTest), rather than refusing or accepting an empty token.
+            SettingsLoader loaded = new SettingsLoader(Map.of("DATABASE_URL", "postgres://gantry@db/gantry",
+                    "GANTRY_ADMIN_TOKEN", value), Map.of()).load(ServerSettings.ALL);
+            assertThat(loaded.errors()).isEmpty();
+            assertThat(loaded.get(ServerSettings.ADMIN_TOKEN)).isNull();
         }
 
         @Test

@@ -112,6 +112,9 @@ class EmbeddedDatabaseTest {
             gantryInPostgres = new String[] {"jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres", "gantry", db.url().password()};
             assertThatThrownBy(() -> execute(gantryInPostgres, HIJACK))
                     .as("no CREATE in public of database postgres").hasMessageContaining("permission denied for schema public");
+            String[] gantryInTemplate1 = {"jdbc:postgresql://127.0.0.1:" + db.port() + "/template1", "gantry", db.url().password()};
+            assertThatThrownBy(() -> execute(gantryInTemplate1, HIJACK))
+                    .as("nor in template1, which new databases copy").hasMessageContaining("permission denied for schema public");
             // As if gantry had planted them before this fix, or had owned them some other way.
             execute(superuser(dir, db.port(), "postgres"), "GRANT CREATE ON SCHEMA public TO gantry");
             execute(gantryInPostgres, HIJACK);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.gantry.server.http.SecurityHeaders;
 import dev.gantry.server.settings.SettingsLoader;
 import dev.gantry.server.settings.WorkerSettings;
 import dev.gantry.server.testing.GantryJvm;
@@ -30,21 +31,26 @@ import dev.gantry.testing.TestDatabase;
 /**
  * A worker's /health and /metrics listen on GANTRY_HTTP_HOST: with 127.0.0.1 they answer on this
  * machine only, refused on its other addresses; by default on every interface, as probes from
- * outside a container need.
+ * outside a container need. Their answers carry the server's security headers.
  */
 @ExtendWith(PostgresExtension.class)
 class WorkerHttpTest {
     private static final Duration START = Duration.ofSeconds(60);
 
     @Test
-    void onLoopbackAWorkersHealthAnswersThisMachineOnly(TestDatabase db) throws IOException {
-        InetAddress other = otherAddress().orElse(null);
-        assumeTrue(other != null, "this machine has an address besides loopback");
+    void onLoopbackAWorkersHealthAnswersThisMachineOnlyWithTheSecurityHeaders(TestDatabase db) throws IOException {
         int port = GantryJvm.freePort();
         try (GantryJvm worker = GantryJvm.start(env(db, port, "127.0.0.1"), "worker")) {
             worker.awaitOutput(START, "(health and metrics listening)");
 
-            assertThat(new Http("http://127.0.0.1:" + port).get("/health", null).status()).isEqualTo(200);
+            Http http = new Http("http://127.0.0.1:" + port);
+            assertThat(http.get("/health", null).status()).isEqualTo(200);
+            for (String path : new String[] {"/health", "/metrics"}) {
+                Http.Response r = http.get(path, null);
+                SecurityHeaders.ALL.forEach((name, value) -> assertThat(r.header(name)).as(path + " " + name).isEqualTo(value));
+            }
+            InetAddress other = otherAddress().orElse(null);
+            assumeTrue(other != null, "this machine has an address besides loopback");
             assertThatThrownBy(() -> connect(other, port)).isInstanceOf(ConnectException.class);
         }
     }
