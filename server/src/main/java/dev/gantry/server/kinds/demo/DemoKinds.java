@@ -7,7 +7,9 @@ import dev.gantry.Gantry;
 import dev.gantry.job.PermanentJobFailure;
 
 /**
- * Job kinds for exercising a worker with no user code: {@code demo.sleep} sleeps {@code ms},
+ * Job kinds for exercising a worker with no user code: {@code demo.noop} does nothing and
+ * returns no result (any args; the queue's own cost per job, as bench/run's W2 measures it),
+ * {@code demo.sleep} sleeps {@code ms},
  * {@code demo.fail} fails its first {@code times} attempts (permanently when {@code permanent}),
  * {@code demo.log} logs {@code lines} (or {@code count} numbered lines) at {@code level}.
  */
@@ -25,6 +27,7 @@ public final class DemoKinds {
     }
 
     public static void register(Gantry gantry) {
+        gantry.register("demo.noop", java.util.Map.class, (args, ctx) -> null);
         gantry.register("demo.sleep", SleepArgs.class, (args, ctx) -> {
             if (args.ms() < 0) throw new PermanentJobFailure("ms must not be negative");
             Thread.sleep(Duration.ofMillis(args.ms()));
