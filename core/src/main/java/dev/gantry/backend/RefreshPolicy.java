@@ -8,7 +8,8 @@ import java.time.Duration;
  * {@code durationFactor} times as long as that count took, so a slow count on a huge table costs
  * at most 1/factor of a core (5 % at 20) while a small table stays fresh to the second. A count
  * that took less than {@code inlineLimit} is redone by the caller that finds it due; a slower one
- * is redone in the background while callers get the previous counts (zero: always in the background).
+ * is redone in the background while callers get the previous counts (zero: always in the background),
+ * and kept in the database for the next reader that starts (CachedStatsReader, V008).
  */
 public record RefreshPolicy(Duration minInterval, int durationFactor, Duration inlineLimit) {
     public static final RefreshPolicy DEFAULT = new RefreshPolicy(Duration.ofSeconds(1), 20, Duration.ofMillis(50));

@@ -52,6 +52,19 @@ final class StatsSql {
      */
     static final String COUNT_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0";
 
+    /** Keeps a count for the next process that starts (V008); an older count never replaces a newer one. */
+    static final String KEEP_COUNTS = """
+            INSERT INTO gantry.kept_job_counts AS k (id, counted_at, took_ms, counts)
+            VALUES (true, :counted_at, :took_ms, :counts::jsonb)
+            ON CONFLICT (id) DO UPDATE SET counted_at = excluded.counted_at, took_ms = excluded.took_ms,
+                                           counts = excluded.counts
+             WHERE k.counted_at < excluded.counted_at""";
+
+    /** The kept count, if it was made between :since and :until. */
+    static final String KEPT_COUNTS = """
+            SELECT counted_at, took_ms, counts::text AS counts FROM gantry.kept_job_counts
+             WHERE counted_at BETWEEN :since AND :until""";
+
     /**
      * The oldest available job of each queue, by a skip scan of the claim index: one index probe
      * per (queue, priority), the first row of each such group being its oldest (the index is

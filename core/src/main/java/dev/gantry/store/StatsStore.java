@@ -10,6 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.gantry.config.SchemaName;
 import dev.gantry.job.JobState;
@@ -21,9 +27,12 @@ import dev.gantry.time.TimeSource;
  * arithmetic (rates, percentiles) is the reader's. Thread-safe.
  */
 public final class StatsStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Db db;
     private final TimeSource time;
     private final NamedSql countByQueueAndState;
+    private final NamedSql keepCounts;
+    private final NamedSql keptCounts;
     private final NamedSql oldestAvailable;
     private final NamedSql windows;
     private final NamedSql minutes;
@@ -36,6 +45,8 @@ public final class StatsStore {
         this.time = time;
         String s = schema.value();
         countByQueueAndState = NamedSql.parse(StatsSql.COUNT_BY_QUEUE_AND_STATE, s);
+        keepCounts = NamedSql.parse(StatsSql.KEEP_COUNTS, s);
+        keptCounts = NamedSql.parse(StatsSql.KEPT_COUNTS, s);
         oldestAvailable = NamedSql.parse(StatsSql.OLDEST_AVAILABLE, s);
         windows = NamedSql.parse(StatsSql.WINDOWS, s);
         minutes = NamedSql.parse(StatsSql.MINUTES, s);
@@ -61,6 +72,45 @@ public final class StatsStore {
                 }
             }
             return new JobCounts(asOf, rows);
+        });
+    }
+
+    /** A count kept in the database (V008), and how long it took to make. */
+    public record KeptCounts(JobCounts counts, Duration took) {
+    }
+
+    /** Keeps this count for the next process that starts; a newer kept count stays. */
+    public void keepCounts(JobCounts counts, Duration took) {
+        ArrayNode rows = JSON.createArrayNode();
+        for (JobCounts.Row r : counts.rows()) rows.addArray().add(r.queue()).add(r.state().dbName()).add(r.jobs());
+        Map<String, Object> p = new HashMap<>();
+        p.put("counted_at", counts.asOf());
+        p.put("took_ms", (int) Math.min(Integer.MAX_VALUE, took.toMillis()));
+        p.put("counts", rows.toString());
+        db.withConnection("keep job counts", conn -> {
+            try (PreparedStatement ps = keepCounts.prepare(conn, p)) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The kept count, if one was made between {@code since} and {@code until}. */
+    public Optional<KeptCounts> keptCounts(Instant since, Instant until) {
+        return db.withConnection("read the kept job counts", conn -> {
+            try (PreparedStatement ps = keptCounts.prepare(conn, Map.of("since", since, "until", until));
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                List<JobCounts.Row> rows = new ArrayList<>();
+                try {
+                    for (JsonNode r : JSON.readTree(rs.getString("counts"))) {
+                        rows.add(new JobCounts.Row(r.get(0).asText(), JobState.fromDb(r.get(1).asText()), r.get(2).asLong()));
+                    }
+                } catch (JsonProcessingException e) {
+                    throw new SQLException("unreadable kept job counts", e);
+                }
+                return Optional.of(new KeptCounts(new JobCounts(Rows.instant(rs, "counted_at"), rows),
+                        Duration.ofMillis(rs.getInt("took_ms"))));
+            }
         });
     }
 

@@ -25,6 +25,7 @@ import dev.gantry.client.GantryClient;
 import dev.gantry.event.GantryListener;
 import dev.gantry.store.Db;
 import dev.gantry.config.SchemaName;
+import dev.gantry.store.JobCounts;
 import dev.gantry.store.StatsStore;
 import dev.gantry.testing.ManualTimeSource;
 import dev.gantry.testing.PostgresExtension;
@@ -184,6 +185,61 @@ class StatsReaderTest {
 
         assertThat(reader.snapshot().totals().available()).isEqualTo(1);
         assertThat(queued).isEmpty();
+    }
+
+    /** Every count too slow to wait for (so each is kept, and recounts run in the background). */
+    private static final RefreshPolicy KEEP_ALL = new RefreshPolicy(Duration.ofSeconds(1), 20, Duration.ZERO);
+
+    @Test
+    void aNewReaderAnswersFirstFromTheKeptCountWithItsTimeThenCountsAgain() {
+        client.enqueue("k", Map.of());
+        JobStats first = new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot();
+        client.enqueue("k", Map.of());
+        time.advance(Duration.ofSeconds(30));
+
+        List<Runnable> queued = new ArrayList<>();
+        CachedStatsReader restarted = new CachedStatsReader(store, time, KEEP_ALL, queued::add);
+        JobStats kept = restarted.snapshot();
+
+        assertThat(kept.totals().available()).as("the kept count, not a new one").isEqualTo(1);
+        assertThat(kept.countsAsOf()).isEqualTo(first.countsAsOf()).isEqualTo(Instant.parse("2025-01-01T12:00:30Z"));
+        assertThat(kept.generatedAt()).isEqualTo(Instant.parse("2025-01-01T12:01:00Z"));
+        assertThat(queued).as("a recount follows at once").hasSize(1);
+        queued.removeFirst().run();
+        JobStats fresh = restarted.snapshot();
+        assertThat(fresh.totals().available()).isEqualTo(2);
+        assertThat(fresh.countsAsOf()).isEqualTo(time.now());
+    }
+
+    @Test
+    void aKeptCountOlderThanTenMinutesOrEmptiedByATruncateIsNotUsed() {
+        client.enqueue("k", Map.of());
+        new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot();
+        client.enqueue("k", Map.of());
+        time.advance(CachedStatsReader.KEPT_MAX_AGE.plusSeconds(1));
+
+        assertThat(new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot().totals().available())
+                .as("too old: counted").isEqualTo(2);
+        assertThat(new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot().totals().available())
+                .as("the count just made was kept").isEqualTo(2);
+        db.reset();
+        assertThat(db.queryLong("SELECT count(*) FROM gantry.kept_job_counts")).as("TRUNCATE forgets it").isZero();
+        assertThat(new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot().totals().available()).isZero();
+    }
+
+    @Test
+    void aQuickCountIsNotKeptAndAnOlderOneNeverReplacesANewer() {
+        client.enqueue("k", Map.of());
+        new CachedStatsReader(store, time).snapshot();
+        assertThat(db.queryLong("SELECT count(*) FROM gantry.kept_job_counts")).as("quick counts are made again, not kept").isZero();
+
+        JobCounts newer = new JobCounts(time.now(), List.of(new JobCounts.Row("q", dev.gantry.job.JobState.AVAILABLE, 5)));
+        store.keepCounts(newer, Duration.ofSeconds(1));
+        store.keepCounts(new JobCounts(time.now().minusSeconds(1), List.of()), Duration.ofSeconds(1));
+
+        StatsStore.KeptCounts kept = store.keptCounts(time.now().minusSeconds(60), time.now()).orElseThrow();
+        assertThat(kept.counts()).isEqualTo(newer);
+        assertThat(kept.took()).isEqualTo(Duration.ofSeconds(1));
     }
 
     private void rollup(String minute, String queue, int shard, long claimed, long completed, long failed,
