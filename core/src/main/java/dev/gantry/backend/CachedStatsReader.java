@@ -10,11 +10,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.gantry.error.StoreException;
 import dev.gantry.stats.JobStats;
 import dev.gantry.stats.StatsReader;
 import dev.gantry.store.JobCounts;
 import dev.gantry.store.RollupRead;
-import dev.gantry.error.StoreException;
 import dev.gantry.store.StatsStore;
 import dev.gantry.time.TimeSource;
 
