@@ -74,6 +74,15 @@ final class BenchDatabase implements AutoCloseable {
         execute("VACUUM ANALYZE " + schema + ".jobs");
     }
 
+    /** Forgets the job count kept for the next start (V008), so that the next reader counts as at a first start. */
+    void forgetKeptCounts() {
+        try {
+            execute("DELETE FROM " + schema + ".kept_job_counts");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not forget the kept job counts", e);
+        }
+    }
+
     void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             st.execute(sql);

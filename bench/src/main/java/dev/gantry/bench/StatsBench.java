@@ -41,7 +41,7 @@ final class StatsBench {
         // A new reader's first snapshot: with no count kept in the database it counts the table
         // (a first start); with one (kept by the count before, V008) it answers from that.
         results.add(time("stats_snapshot_cold", jobs, 5, () -> {
-            forgetKeptCounts();
+            db.forgetKeptCounts();
             return new CachedStatsReader(store, SystemTimeSource.INSTANCE).snapshot();
         }));
         results.add(time("stats_snapshot_cold_kept", jobs, 5,
@@ -65,14 +65,6 @@ final class StatsBench {
         results.add(time("jobs_first_page_text", jobs, samples, () -> client.list(all.withText("user123456@example.com"))));
         results.add(time("jobs_first_page_text_error", jobs, samples, () -> client.list(all.withText("hooks.example.com/1008"))));
         return results;
-    }
-
-    private void forgetKeptCounts() {
-        try {
-            db.execute("DELETE FROM " + db.schema + ".kept_job_counts");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Result time(String query, int jobs, int samples, Supplier<?> call) {

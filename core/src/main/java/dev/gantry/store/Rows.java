@@ -18,7 +18,8 @@ import dev.gantry.job.JobState;
 
 /** Maps result rows to records. Column names are those of {@link JobSql#COLUMNS}. */
 final class Rows {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The store's one mapper for the JSON columns it reads and writes. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private Rows() {
     }
@@ -48,7 +49,7 @@ final class Rows {
                 rs.getObject("cancel_requested_at") != null);
     }
 
-    /** A row an insert returned ({@link JobSql#INSERTED_COLUMNS}), in that column order. */
+    /** A row an insert returned ({@link JobSql#INSERTED_COLUMNS}). */
     record InsertedRow(long id, String args, JobState state, Instant runAt, Instant createdAt, String uniqueKey) {
         /** The new job: what the database decided, and the rest as requested (a new job has no attempt yet). */
         Job job(NewJob j) {
@@ -61,9 +62,8 @@ final class Rows {
     static List<InsertedRow> insertedRows(ResultSet rs) throws SQLException {
         List<InsertedRow> rows = new ArrayList<>();
         while (rs.next()) {
-            rows.add(new InsertedRow(rs.getLong(1), rs.getString(2), JobState.fromDb(rs.getString(3)),
-                    rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
-                    rs.getString(6)));
+            rows.add(new InsertedRow(rs.getLong("id"), rs.getString("args"), JobState.fromDb(rs.getString("state")),
+                    instant(rs, "run_at"), instant(rs, "created_at"), rs.getString("unique_key")));
         }
         return rows;
     }

@@ -14,7 +14,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.gantry.config.SchemaName;
@@ -27,7 +26,6 @@ import dev.gantry.time.TimeSource;
  * arithmetic (rates, percentiles) is the reader's. Thread-safe.
  */
 public final class StatsStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Db db;
     private final TimeSource time;
     private final NamedSql countByQueueAndState;
@@ -81,7 +79,7 @@ public final class StatsStore {
 
     /** Keeps this count for the next process that starts; a newer kept count stays. */
     public void keepCounts(JobCounts counts, Duration took) {
-        ArrayNode rows = JSON.createArrayNode();
+        ArrayNode rows = Rows.JSON.createArrayNode();
         for (JobCounts.Row r : counts.rows()) rows.addArray().add(r.queue()).add(r.state().dbName()).add(r.jobs());
         Map<String, Object> p = new HashMap<>();
         p.put("counted_at", counts.asOf());
@@ -102,10 +100,13 @@ public final class StatsStore {
                 if (!rs.next()) return Optional.empty();
                 List<JobCounts.Row> rows = new ArrayList<>();
                 try {
-                    for (JsonNode r : JSON.readTree(rs.getString("counts"))) {
+                    for (JsonNode r : Rows.JSON.readTree(rs.getString("counts"))) {
+                        if (!r.isArray() || r.size() != 3 || !r.get(0).isTextual() || !r.get(2).canConvertToLong()) {
+                            throw new SQLException("unreadable kept job counts: " + r + " is not [queue, state, jobs]");
+                        }
                         rows.add(new JobCounts.Row(r.get(0).asText(), JobState.fromDb(r.get(1).asText()), r.get(2).asLong()));
                     }
-                } catch (JsonProcessingException e) {
+                } catch (JsonProcessingException | IllegalArgumentException e) {
                     throw new SQLException("unreadable kept job counts", e);
                 }
                 return Optional.of(new KeptCounts(new JobCounts(Rows.instant(rs, "counted_at"), rows),

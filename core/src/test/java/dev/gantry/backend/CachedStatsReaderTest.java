@@ -228,6 +228,20 @@ class StatsReaderTest {
     }
 
     @Test
+    void aKeptRowThatCannotBeReadIsPassedOverAndTheReaderCounts() {
+        client.enqueue("k", Map.of());
+        for (String counts : List.of("[[\"q\", \"no-such-state\", 1]]", "[[\"q\", \"available\"]]", "[1]",
+                "[[null, \"available\", 1]]")) {
+            db.execute("DELETE FROM gantry.kept_job_counts");
+            db.execute("INSERT INTO gantry.kept_job_counts (counted_at, took_ms, counts) VALUES ('%s', 500, '%s')"
+                    .formatted(time.now(), counts));
+
+            assertThat(new CachedStatsReader(store, time, KEEP_ALL, Runnable::run).snapshot().totals().available())
+                    .as("kept %s", counts).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aQuickCountIsNotKeptAndAnOlderOneNeverReplacesANewer() {
         client.enqueue("k", Map.of());
         new CachedStatsReader(store, time).snapshot();
