@@ -25,4 +25,5 @@ module dev.gantry.core {
     requires org.postgresql.jdbc;
     requires flyway.core;
     requires flyway.database.postgresql;
+    requires com.cronutils;
 }

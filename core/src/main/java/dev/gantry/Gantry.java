@@ -26,6 +26,7 @@ import dev.gantry.backend.NotificationHub;
 import dev.gantry.backend.StoreGantryClient;
 import dev.gantry.backend.StoreLogClient;
 import dev.gantry.backend.StoreQueueClient;
+import dev.gantry.backend.StoreScheduleClient;
 import dev.gantry.backend.StoreTokenClient;
 import dev.gantry.backend.StoreWorkerClient;
 import dev.gantry.client.ChangeFeed;
@@ -33,6 +34,7 @@ import dev.gantry.client.GantryClient;
 import dev.gantry.client.LogClient;
 import dev.gantry.client.LogRecord;
 import dev.gantry.client.QueueClient;
+import dev.gantry.client.ScheduleClient;
 import dev.gantry.client.TokenClient;
 import dev.gantry.client.WorkerClient;
 import dev.gantry.config.ControlHooks;
@@ -59,6 +61,7 @@ import dev.gantry.store.KindStore;
 import dev.gantry.store.LogStore;
 import dev.gantry.store.Migrator;
 import dev.gantry.store.QueueStore;
+import dev.gantry.store.ScheduleStore;
 import dev.gantry.store.RescueResult;
 import dev.gantry.store.StatsStore;
 import dev.gantry.store.TokenStore;
@@ -103,6 +106,7 @@ public final class Gantry implements AutoCloseable {
     private final StatsStore statsStore;
     private final GantryClient client;
     private final QueueClient queues;
+    private final ScheduleClient schedules;
     private final WorkerClient workers;
     private final TokenClient tokens;
     private final NotificationHub notifications;
@@ -149,6 +153,7 @@ public final class Gantry implements AutoCloseable {
         clientSide = new Supervisor(time, listener, name -> { });
         client = new StoreGantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
         queues = new StoreQueueClient(queueStore);
+        schedules = new StoreScheduleClient(new ScheduleStore(db, schema, time), json, b.maxArgsBytes, time);
         WorkerStore workerStore = new WorkerStore(db, schema, time);
         CommandStore commandStore = new CommandStore(db, schema, time);
         workers = new StoreWorkerClient(workerStore, commandStore);
@@ -243,6 +248,11 @@ public final class Gantry implements AutoCloseable {
     /** Lists queues and pauses or resumes them for every worker. */
     public QueueClient queues() {
         return queues;
+    }
+
+    /** Schedules: jobs made on a clock, each tick enqueued once by the workers' schedulers (docs/schedules.md). */
+    public ScheduleClient schedules() {
+        return schedules;
     }
 
     /** The worker registry and remote commands. */

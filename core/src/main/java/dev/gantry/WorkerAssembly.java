@@ -22,6 +22,7 @@ import dev.gantry.maintenance.JobRescuer;
 import dev.gantry.maintenance.JobStager;
 import dev.gantry.maintenance.StatsCompactor;
 import dev.gantry.notify.Notifier;
+import dev.gantry.schedule.Scheduler;
 import dev.gantry.notify.PollingNotifier;
 import dev.gantry.notify.PostgresNotifier;
 import dev.gantry.store.CommandStore;
@@ -29,6 +30,7 @@ import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.LogStore;
 import dev.gantry.store.QueueStore;
+import dev.gantry.store.ScheduleStore;
 import dev.gantry.store.StatsStore;
 import dev.gantry.store.WorkerStore;
 import dev.gantry.time.TimeSource;
@@ -46,7 +48,7 @@ import dev.gantry.worker.WorkerRuntime;
  *   <li>completer, lease-renewer, drain, fetcher-&lt;queue&gt;: the worker runtime;</li>
  *   <li>commands: acts on the runtime;</li>
  *   <li>listener: LISTENs once every part has subscribed;</li>
- *   <li>stager, rescuer, queue-monitor, stats-compactor: upkeep.</li>
+ *   <li>stager, rescuer, queue-monitor, scheduler, stats-compactor: upkeep.</li>
  * </ol>
  */
 final class WorkerAssembly {
@@ -83,6 +85,8 @@ final class WorkerAssembly {
         supervisor.add("stager", loop(supervisor, "stager", config.stageInterval(), new JobStager(jobStore, listener)::runOnce));
         supervisor.add("rescuer", loop(supervisor, "rescuer", config.rescueInterval(), new JobRescuer(jobStore, listener)::runOnce));
         supervisor.add("queue-monitor", loop(supervisor, "queue-monitor", config.monitorInterval(), queueMonitor::runOnce));
+        supervisor.add("scheduler", loop(supervisor, "scheduler", config.scheduleInterval(),
+                new Scheduler(new ScheduleStore(db, schema, time), jobStore)::runOnce));
         supervisor.add("stats-compactor", loop(supervisor, "stats-compactor", STATS_UPKEEP_INTERVAL,
                 new StatsCompactor(statsStore, config.statsRetention())::runOnce));
     }

@@ -47,11 +47,12 @@ class ArchitectureTest {
             Map.entry("store", Set.of("error", "job", "time", "client", "config")),
             Map.entry("notify", Set.of("lifecycle")),
             Map.entry("maintenance", Set.of("error", "store", "lifecycle", "event", "time")),
+            Map.entry("schedule", Set.of("error", "store", "client", "time")),
             Map.entry("worker", Set.of("error", "job", "store", "notify", "lifecycle", "event", "time", "config")),
             Map.entry("control", Set.of("error", "store", "worker", "notify", "lifecycle", "config", "time", "job",
                     "event", "client")),
             Map.entry("backend", Set.of("client", "stats", "job", "error", "store", "config", "time", "event",
-                    "lifecycle", "notify")));
+                    "lifecycle", "notify", "schedule")));
     /** Libraries whose types the public API may name (module-info requires them transitively). */
     private static final List<String> PUBLIC_LIBRARIES = List.of("java.", "javax.sql.", "com.fasterxml.jackson.databind.",
             "org.slf4j.");

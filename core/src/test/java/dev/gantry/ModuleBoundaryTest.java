@@ -29,7 +29,7 @@ class ModuleBoundaryTest {
     /** The jars core needs at run time, picked from the test class path by name. */
     private static final List<String> RUNTIME = List.of("postgresql-", "HikariCP-", "flyway-core-",
             "flyway-database-postgresql-", "jackson-databind-", "jackson-core-", "jackson-annotations-",
-            "jackson-datatype-jsr310-", "slf4j-api-");
+            "jackson-datatype-jsr310-", "slf4j-api-", "cron-utils-");
 
     private static String modulePath() {
         List<String> entries = new ArrayList<>();

@@ -113,7 +113,7 @@ final class JobRequestValidator {
         return value;
     }
 
-    private String args(Object args) {
+    String args(Object args) {
         if (args == null) throw new InvalidInputException("args", "must not be null (use {} for no arguments)");
         String text;
         try {

@@ -26,6 +26,7 @@ import dev.gantry.job.RetryPolicy;
  *                          (docs/adr/0007)
  * @param stallTimeout     job outcomes waiting longer than this to be written make the worker
  *                          unhealthy ({@code /health}: component completer stalled)
+ * @param scheduleInterval how often the scheduler looks for due schedule ticks (docs/schedules.md)
  */
 public record WorkerConfig(
         String workerId,
@@ -47,7 +48,8 @@ public record WorkerConfig(
         Duration monitorInterval,
         boolean synchronousCommit,
         Duration statsRetention,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        Duration scheduleInterval) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +66,7 @@ public record WorkerConfig(
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STATS_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SCHEDULE_INTERVAL = Duration.ofSeconds(1);
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -94,6 +97,7 @@ public record WorkerConfig(
         positive("monitorInterval", monitorInterval);
         positive("statsRetention", statsRetention);
         positive("stallTimeout", stallTimeout);
+        positive("scheduleInterval", scheduleInterval);
         if (deadTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("deadTimeout", "must be at least twice the heartbeat interval ("
                     + heartbeatInterval.toMillis() + " ms), got " + deadTimeout.toMillis() + " ms");
@@ -130,6 +134,7 @@ public record WorkerConfig(
         b.synchronousCommit = synchronousCommit;
         b.statsRetention = statsRetention;
         b.stallTimeout = stallTimeout;
+        b.scheduleInterval = scheduleInterval;
         return b;
     }
 
@@ -155,6 +160,7 @@ public record WorkerConfig(
         private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
         private Duration statsRetention = DEFAULT_STATS_RETENTION;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        private Duration scheduleInterval = DEFAULT_SCHEDULE_INTERVAL;
 
         private Builder() {
         }
@@ -180,12 +186,13 @@ public record WorkerConfig(
         public Builder synchronousCommit(boolean v) { synchronousCommit = v; return this; }
         public Builder statsRetention(Duration v) { statsRetention = v; return this; }
         public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
+        public Builder scheduleInterval(Duration v) { scheduleInterval = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
                     retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
-                    synchronousCommit, statsRetention, stallTimeout);
+                    synchronousCommit, statsRetention, stallTimeout, scheduleInterval);
         }
     }
 }
