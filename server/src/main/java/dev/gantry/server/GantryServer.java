@@ -23,6 +23,7 @@ import dev.gantry.error.InvalidInputException;
 import dev.gantry.server.api.JobsApi;
 import dev.gantry.server.api.LogsApi;
 import dev.gantry.server.api.QueuesApi;
+import dev.gantry.server.api.SchedulesApi;
 import dev.gantry.server.api.StatsApi;
 import dev.gantry.server.api.TokensApi;
 import dev.gantry.server.api.WorkersApi;
@@ -106,6 +107,7 @@ public final class GantryServer implements AutoCloseable {
             resources.add(new TokensApi(api.tokens(), requests)::routes);
             resources.add(new QueuesApi(api.queues(), api.stats())::routes);
             resources.add(new StatsApi(api.stats())::routes);
+            resources.add(new SchedulesApi(api.schedules(), requests)::routes);
             resources.add(new OpenApiDocument()::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(api.tokens(), Set.of("/api/events", "/api/logs/stream")), health,

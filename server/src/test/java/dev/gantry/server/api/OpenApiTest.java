@@ -61,6 +61,7 @@ class OpenApiTest {
             Map.entry("AttemptError", AttemptError.class),
             Map.entry("JobPage", JobView.Page.class),
             Map.entry("QueueView", QueuesApi.QueueView.class),
+            Map.entry("ScheduleView", SchedulesApi.ScheduleView.class),
             Map.entry("StateCounts", dev.gantry.stats.StateCounts.class),
             Map.entry("WindowStats", dev.gantry.stats.WindowStats.class),
             Map.entry("MinutePoint", dev.gantry.stats.MinutePoint.class),
@@ -82,10 +83,11 @@ class OpenApiTest {
             "BulkRequest", JobsApi.BulkRequest.class,
             "JobFilter", JobsApi.FilterBody.class,
             "CommandRequest", WorkersApi.CommandRequest.class,
-            "CreateTokenRequest", TokensApi.CreateTokenRequest.class);
+            "CreateTokenRequest", TokensApi.CreateTokenRequest.class,
+            "ScheduleBody", SchedulesApi.ScheduleBody.class);
     /** Schemas with no record behind them (maps built in the resources, shared types, SSE data). */
     private static final Set<String> NOT_RECORDS = Set.of("Error", "Name", "JobState", "JobList", "BulkRetryResult",
-            "BulkCancelResult", "QueueList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health",
+            "BulkCancelResult", "QueueList", "ScheduleList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health",
             "JobEvents", "WorkerRemoved", "Reset", "StreamError");
 
     private static RunningServer s;
