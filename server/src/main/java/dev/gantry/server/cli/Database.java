@@ -55,6 +55,10 @@ final class Database implements AutoCloseable {
         return gantry.stats();
     }
 
+    dev.gantry.client.ScheduleClient schedules() {
+        return gantry.schedules();
+    }
+
     QueueClient queues() {
         return gantry.queues();
     }
