@@ -137,6 +137,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .leaseDuration(s.get(WorkerSettings.LEASE))
                 .monitorInterval(s.get(WorkerSettings.MONITOR_INTERVAL))
                 .logRetention(s.get(WorkerSettings.LOG_RETENTION))
+                .scheduleInterval(s.get(WorkerSettings.SCHEDULE_INTERVAL))
                 .shutdownTimeout(s.get(WorkerSettings.SHUTDOWN_TIMEOUT).isZero()
                         ? java.time.Duration.ofMillis(1) : s.get(WorkerSettings.SHUTDOWN_TIMEOUT));
         if (s.get(WorkerSettings.WORKER_ID) != null) b.workerId(s.get(WorkerSettings.WORKER_ID));

@@ -69,8 +69,12 @@ public final class WorkerSettings {
                     + " claims, outcomes, lease renewals and the control plane",
             raw -> (int) Parsers.number(raw, 2, 1000));
 
+    public static final Setting<Duration> SCHEDULE_INTERVAL = Setting.of("GANTRY_SCHEDULE_INTERVAL_MS",
+            "--schedule-interval-ms", "1000", "How often the scheduler looks for due schedule ticks (ms; docs/schedules.md)",
+            raw -> Parsers.millis(raw, 100, 3_600_000));
+
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
             SYNCHRONOUS_COMMIT,
             HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, HTTP_HOST, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
-            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE);
+            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE, SCHEDULE_INTERVAL);
 }
