@@ -18,6 +18,7 @@ import dev.gantry.health.WorkerStats;
 import dev.gantry.lifecycle.PeriodicLoop;
 import dev.gantry.lifecycle.Service;
 import dev.gantry.lifecycle.Supervisor;
+import dev.gantry.maintenance.JobPruner;
 import dev.gantry.maintenance.JobRescuer;
 import dev.gantry.maintenance.JobStager;
 import dev.gantry.maintenance.StatsCompactor;
@@ -30,6 +31,7 @@ import dev.gantry.store.Db;
 import dev.gantry.store.JobStore;
 import dev.gantry.store.LogStore;
 import dev.gantry.store.QueueStore;
+import dev.gantry.store.RetentionStore;
 import dev.gantry.store.ScheduleStore;
 import dev.gantry.store.StatsStore;
 import dev.gantry.store.WorkerStore;
@@ -48,7 +50,7 @@ import dev.gantry.worker.WorkerRuntime;
  *   <li>completer, lease-renewer, drain, fetcher-&lt;queue&gt;: the worker runtime;</li>
  *   <li>commands: acts on the runtime;</li>
  *   <li>listener: LISTENs once every part has subscribed;</li>
- *   <li>stager, rescuer, queue-monitor, scheduler, stats-compactor: upkeep.</li>
+ *   <li>stager, rescuer, queue-monitor, scheduler, retention, stats-compactor: upkeep.</li>
  * </ol>
  */
 final class WorkerAssembly {
@@ -87,6 +89,9 @@ final class WorkerAssembly {
         supervisor.add("queue-monitor", loop(supervisor, "queue-monitor", config.monitorInterval(), queueMonitor::runOnce));
         supervisor.add("scheduler", loop(supervisor, "scheduler", config.scheduleInterval(),
                 new Scheduler(new ScheduleStore(db, schema, time), jobStore)::runOnce));
+        JobPruner pruner = new JobPruner(new RetentionStore(db, schema, time), config.retention(), config.retentionArchive(),
+                listener, time);
+        supervisor.add("retention", loop(supervisor, "retention", config.retentionInterval(), pruner::runOnce));
         supervisor.add("stats-compactor", loop(supervisor, "stats-compactor", STATS_UPKEEP_INTERVAL,
                 new StatsCompactor(statsStore, config.statsRetention())::runOnce));
     }

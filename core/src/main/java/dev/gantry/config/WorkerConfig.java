@@ -27,6 +27,9 @@ import dev.gantry.job.RetryPolicy;
  * @param stallTimeout     job outcomes waiting longer than this to be written make the worker
  *                          unhealthy ({@code /health}: component completer stalled)
  * @param scheduleInterval how often the scheduler looks for due schedule ticks (docs/schedules.md)
+ * @param retention        how long finished jobs are kept (docs/retention.md)
+ * @param retentionInterval how often a worker prunes (one worker at a time)
+ * @param retentionArchive copy each pruned job into gantry.jobs_archive
  */
 public record WorkerConfig(
         String workerId,
@@ -49,7 +52,10 @@ public record WorkerConfig(
         boolean synchronousCommit,
         Duration statsRetention,
         Duration stallTimeout,
-        Duration scheduleInterval) {
+        Duration scheduleInterval,
+        RetentionPolicy retention,
+        Duration retentionInterval,
+        boolean retentionArchive) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -67,6 +73,7 @@ public record WorkerConfig(
     public static final Duration DEFAULT_STATS_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SCHEDULE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -98,6 +105,8 @@ public record WorkerConfig(
         positive("statsRetention", statsRetention);
         positive("stallTimeout", stallTimeout);
         positive("scheduleInterval", scheduleInterval);
+        Objects.requireNonNull(retention, "retention");
+        positive("retentionInterval", retentionInterval);
         if (deadTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("deadTimeout", "must be at least twice the heartbeat interval ("
                     + heartbeatInterval.toMillis() + " ms), got " + deadTimeout.toMillis() + " ms");
@@ -135,6 +144,9 @@ public record WorkerConfig(
         b.statsRetention = statsRetention;
         b.stallTimeout = stallTimeout;
         b.scheduleInterval = scheduleInterval;
+        b.retention = retention;
+        b.retentionInterval = retentionInterval;
+        b.retentionArchive = retentionArchive;
         return b;
     }
 
@@ -161,6 +173,9 @@ public record WorkerConfig(
         private Duration statsRetention = DEFAULT_STATS_RETENTION;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private Duration scheduleInterval = DEFAULT_SCHEDULE_INTERVAL;
+        private RetentionPolicy retention = RetentionPolicy.DEFAULT;
+        private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
+        private boolean retentionArchive;
 
         private Builder() {
         }
@@ -187,12 +202,16 @@ public record WorkerConfig(
         public Builder statsRetention(Duration v) { statsRetention = v; return this; }
         public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
         public Builder scheduleInterval(Duration v) { scheduleInterval = v; return this; }
+        public Builder retention(RetentionPolicy v) { retention = v; return this; }
+        public Builder retentionInterval(Duration v) { retentionInterval = v; return this; }
+        public Builder retentionArchive(boolean v) { retentionArchive = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
                     retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
-                    synchronousCommit, statsRetention, stallTimeout, scheduleInterval);
+                    synchronousCommit, statsRetention, stallTimeout, scheduleInterval, retention, retentionInterval,
+                    retentionArchive);
         }
     }
 }

@@ -35,6 +35,10 @@ public interface GantryListener {
     default void jobsStaged(int count) {
     }
 
+    /** Retention deleted {@code count} finished jobs in {@code state} (docs/retention.md). */
+    default void jobsDeleted(dev.gantry.job.JobState state, long count) {
+    }
+
     /**
      * A component's loop failed (a database error, or a bug) and restarts after a backoff; named
      * as on {@code /health} ({@code completer}, {@code fetcher-mail}, ...).

@@ -90,6 +90,15 @@ public final class GuardedListener implements GantryListener {
     }
 
     @Override
+    public void jobsDeleted(dev.gantry.job.JobState state, long count) {
+        try {
+            delegate.jobsDeleted(state, count);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            failed("jobsDeleted", e);
+        }
+    }
+
+    @Override
     public void componentFailed(String component, Throwable error) {
         try {
             delegate.componentFailed(component, error);

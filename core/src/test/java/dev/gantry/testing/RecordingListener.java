@@ -17,6 +17,17 @@ public final class RecordingListener implements GantryListener {
     public final List<OutcomeRejected> rejected = new CopyOnWriteArrayList<>();
     /** The names of components whose loop failed, once per failure. */
     public final List<String> componentFailures = new CopyOnWriteArrayList<>();
+    private final java.util.Map<dev.gantry.job.JobState, Long> deleted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void jobsDeleted(dev.gantry.job.JobState state, long count) {
+        deleted.merge(state, count, Long::sum);
+    }
+
+    /** Jobs retention deleted, per state (states with none absent). */
+    public java.util.Map<dev.gantry.job.JobState, Long> deleted() {
+        return java.util.Map.copyOf(deleted);
+    }
 
     @Override
     public void jobsClaimed(String queue, List<Long> jobIds) {

@@ -138,6 +138,9 @@ public final class WorkerCommand implements Callable<Integer> {
                 .monitorInterval(s.get(WorkerSettings.MONITOR_INTERVAL))
                 .logRetention(s.get(WorkerSettings.LOG_RETENTION))
                 .scheduleInterval(s.get(WorkerSettings.SCHEDULE_INTERVAL))
+                .retention(s.get(WorkerSettings.RETENTION))
+                .retentionInterval(s.get(WorkerSettings.RETENTION_INTERVAL))
+                .retentionArchive(s.get(WorkerSettings.RETENTION_ARCHIVE))
                 .shutdownTimeout(s.get(WorkerSettings.SHUTDOWN_TIMEOUT).isZero()
                         ? java.time.Duration.ofMillis(1) : s.get(WorkerSettings.SHUTDOWN_TIMEOUT));
         if (s.get(WorkerSettings.WORKER_ID) != null) b.workerId(s.get(WorkerSettings.WORKER_ID));

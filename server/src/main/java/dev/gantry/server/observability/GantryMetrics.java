@@ -93,6 +93,12 @@ public final class GantryMetrics implements GantryListener {
         Counter.builder("gantry.jobs.rescued").tags("state", "discarded").register(registry).increment(discarded);
     }
 
+    @Override
+    public void jobsDeleted(dev.gantry.job.JobState state, long count) {
+        Counter.builder("gantry.jobs.deleted").description("Finished jobs deleted by retention (docs/retention.md)")
+                .tags("state", state.dbName()).register(registry).increment(count);
+    }
+
     /** Counts a component's failures (each also logged with its name and shown on /health). */
     @Override
     public void componentFailed(String component, Throwable error) {

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.gantry.config.DatabaseUrl;
 import dev.gantry.config.QueueConfig;
+import dev.gantry.config.RetentionPolicy;
 import dev.gantry.config.WorkerConfig;
 import dev.gantry.config.SchemaName;
 
@@ -73,8 +74,19 @@ public final class WorkerSettings {
             "--schedule-interval-ms", "1000", "How often the scheduler looks for due schedule ticks (ms; docs/schedules.md)",
             raw -> Parsers.millis(raw, 100, 3_600_000));
 
+    public static final Setting<RetentionPolicy> RETENTION = Setting.of("GANTRY_RETENTION", "--retention",
+            "completed=24h,cancelled=7d,discarded=30d",
+            "How long finished jobs are kept per state, overridable per queue and kind: e.g. completed=24h,discarded=30d,"
+                    + "queue:audit/completed=forever,kind:report.build/completed=1h (s, m, h, d or forever; docs/retention.md)",
+            raw -> RetentionPolicy.parse("value", raw));
+    public static final Setting<Duration> RETENTION_INTERVAL = Setting.of("GANTRY_RETENTION_INTERVAL_MS",
+            "--retention-interval-ms", "60000", "How often finished jobs past their retention are deleted, by one worker at a time (ms)",
+            raw -> Parsers.millis(raw, 1000, 86_400_000));
+    public static final Setting<Boolean> RETENTION_ARCHIVE = Setting.of("GANTRY_RETENTION_ARCHIVE", "--retention-archive",
+            "false", "true: copy each deleted job into gantry.jobs_archive in the same transaction", Parsers::bool);
+
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
             SYNCHRONOUS_COMMIT,
             HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, HTTP_HOST, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
-            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE, SCHEDULE_INTERVAL);
+            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE, SCHEDULE_INTERVAL, RETENTION, RETENTION_INTERVAL, RETENTION_ARCHIVE);
 }
