@@ -372,6 +372,7 @@ public final class Gantry implements AutoCloseable {
                     .orElse(null);
         }
         if (w == null) return new Health(reason == null, reason, components, null, 0, null);
+        if (reason == null) reason = w.stalled();
         long since = w.control.state().sinceLastHeartbeatNanos();
         return new Health(reason == null, reason, components, w.config.workerId(), w.runtime.runningJobs(),
                 since == Long.MAX_VALUE ? null : Duration.ofNanos(since));

@@ -100,6 +100,26 @@ final class WorkerAssembly {
         return new PeriodicLoop(supervisor.component(name), interval, task);
     }
 
+    /**
+     * Why this worker is stalled, or null: an unpaused queue of it has had jobs available for
+     * longer than the claim stall timeout (as the queue monitor last counted), while the worker
+     * had a free slot there and claimed nothing for as long. Empty queues never stall it, nor
+     * do full slots (a worker busy with long jobs is working).
+     */
+    String stalled() {
+        Duration limit = config.claimStallTimeout();
+        Map<String, dev.gantry.store.JobStore.QueueCounts> counts = new LinkedHashMap<>();
+        for (var c : queueMonitor.last()) counts.put(c.queue(), c);
+        for (var q : runtime.queues()) {
+            var c = counts.get(q.name());
+            if (q.paused() || c == null || c.available() == 0 || q.running() >= q.concurrency()) continue;
+            if (c.oldestAvailableSeconds() * 1000 < limit.toMillis() || q.sinceLastClaim().compareTo(limit) < 0) continue;
+            return "stalled: queue " + q.name() + " has had jobs available for " + Math.round(c.oldestAvailableSeconds())
+                    + " s and this worker, with a free slot, claimed none for " + q.sinceLastClaim().toSeconds() + " s";
+        }
+        return null;
+    }
+
     WorkerStats stats() {
         Map<String, Long> available = new LinkedHashMap<>();
         for (var q : runtime.queues()) available.put(q.name(), 0L);

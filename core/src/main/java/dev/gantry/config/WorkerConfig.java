@@ -30,6 +30,9 @@ import dev.gantry.job.RetryPolicy;
  * @param retention        how long finished jobs are kept (docs/retention.md)
  * @param retentionInterval how often a worker prunes (one worker at a time)
  * @param retentionArchive copy each pruned job into gantry.jobs_archive
+ * @param claimStallTimeout jobs available in an unpaused queue for longer than this, while this
+ *                          worker had a free slot and claimed none for as long, make it unhealthy
+ *                          ({@code /health}: stalled)
  */
 public record WorkerConfig(
         String workerId,
@@ -55,7 +58,8 @@ public record WorkerConfig(
         Duration scheduleInterval,
         RetentionPolicy retention,
         Duration retentionInterval,
-        boolean retentionArchive) {
+        boolean retentionArchive,
+        Duration claimStallTimeout) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -74,6 +78,7 @@ public record WorkerConfig(
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SCHEDULE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_CLAIM_STALL_TIMEOUT = Duration.ofMinutes(5);
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -107,6 +112,7 @@ public record WorkerConfig(
         positive("scheduleInterval", scheduleInterval);
         Objects.requireNonNull(retention, "retention");
         positive("retentionInterval", retentionInterval);
+        positive("claimStallTimeout", claimStallTimeout);
         if (deadTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("deadTimeout", "must be at least twice the heartbeat interval ("
                     + heartbeatInterval.toMillis() + " ms), got " + deadTimeout.toMillis() + " ms");
@@ -147,6 +153,7 @@ public record WorkerConfig(
         b.retention = retention;
         b.retentionInterval = retentionInterval;
         b.retentionArchive = retentionArchive;
+        b.claimStallTimeout = claimStallTimeout;
         return b;
     }
 
@@ -176,6 +183,7 @@ public record WorkerConfig(
         private RetentionPolicy retention = RetentionPolicy.DEFAULT;
         private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
         private boolean retentionArchive;
+        private Duration claimStallTimeout = DEFAULT_CLAIM_STALL_TIMEOUT;
 
         private Builder() {
         }
@@ -205,13 +213,14 @@ public record WorkerConfig(
         public Builder retention(RetentionPolicy v) { retention = v; return this; }
         public Builder retentionInterval(Duration v) { retentionInterval = v; return this; }
         public Builder retentionArchive(boolean v) { retentionArchive = v; return this; }
+        public Builder claimStallTimeout(Duration v) { claimStallTimeout = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(workerId, queues, pollInterval, listen, shutdownTimeout, leaseDuration,
                     rescueInterval, stageInterval, completerFlushInterval, completerBatchSize, defaultTimeout,
                     retryPolicy, heartbeatInterval, deadTimeout, workerRetention, logRetention, monitorInterval,
                     synchronousCommit, statsRetention, stallTimeout, scheduleInterval, retention, retentionInterval,
-                    retentionArchive);
+                    retentionArchive, claimStallTimeout);
         }
     }
 }

@@ -77,6 +77,8 @@ final class QueueFetcher implements Service {
     private int bufferReserved;
     /** Moving average of this queue's job run time, 0 until a job finished. */
     private volatile double avgRunNanos;
+    /** When this fetcher last claimed a job, or started (monotonic): the stall check's clock. */
+    private volatile long lastClaimNanos;
 
     QueueFetcher(String queue, String workerId, Slots slots, JobStore store, JobExecutor executor, Duration lease,
                  Duration pollInterval, GantryListener listener, TimeSource time, Component component) {
@@ -180,6 +182,11 @@ final class QueueFetcher implements Service {
         return pollInterval;
     }
 
+    /** Since this fetcher last claimed a job (or started). */
+    Duration sinceLastClaim() {
+        return Duration.ofNanos(time.monotonicNanos() - lastClaimNanos);
+    }
+
     void pollInterval(Duration interval) {
         pollInterval = interval;
         wake();
@@ -190,6 +197,7 @@ final class QueueFetcher implements Service {
         lock.lock();
         try {
             if (!threads.isEmpty()) return;
+            lastClaimNanos = time.monotonicNanos();
             stopping = false;
             signalled = true;
             List<Thread> started = new ArrayList<>();
@@ -226,7 +234,10 @@ final class QueueFetcher implements Service {
             component.up();
             listener.claimTimed(queue, jobs.size(), Duration.ofNanos(time.monotonicNanos() - started));
             moreLikely = jobs.size() == want;
-            if (!jobs.isEmpty()) listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
+            if (!jobs.isEmpty()) {
+                lastClaimNanos = time.monotonicNanos();
+                listener.jobsClaimed(queue, jobs.stream().map(Job::id).toList());
+            }
             List<RunningJob> held = new ArrayList<>(jobs.size());
             for (Job job : jobs) held.add(executor.hold(job));
             lock.lock();

@@ -186,9 +186,10 @@ public final class WorkerRuntime {
      *
      * @param pausedLocally  paused on this worker by the pause_queue command
      * @param pausedGlobally paused for every worker (gantry.queues), as this worker last read it
+     * @param sinceLastClaim since this worker last claimed a job of the queue (or started fetching)
      */
     public record QueueState(String name, int concurrency, boolean pausedLocally, boolean pausedGlobally,
-                             int running) {
+                             int running, Duration sinceLastClaim) {
         /** The worker claims nothing from the queue. */
         public boolean paused() {
             return pausedLocally || pausedGlobally;
@@ -198,7 +199,8 @@ public final class WorkerRuntime {
     public List<QueueState> queues() {
         List<QueueState> out = new ArrayList<>();
         for (QueueFetcher f : fetchers.values()) {
-            out.add(new QueueState(f.queue(), f.slots().limit(), f.paused(), f.pausedGlobally(), f.slots().used()));
+            out.add(new QueueState(f.queue(), f.slots().limit(), f.paused(), f.pausedGlobally(), f.slots().used(),
+                    f.sinceLastClaim()));
         }
         return out;
     }

@@ -141,6 +141,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .retention(s.get(WorkerSettings.RETENTION))
                 .retentionInterval(s.get(WorkerSettings.RETENTION_INTERVAL))
                 .retentionArchive(s.get(WorkerSettings.RETENTION_ARCHIVE))
+                .claimStallTimeout(s.get(WorkerSettings.STALL_TIMEOUT))
                 .shutdownTimeout(s.get(WorkerSettings.SHUTDOWN_TIMEOUT).isZero()
                         ? java.time.Duration.ofMillis(1) : s.get(WorkerSettings.SHUTDOWN_TIMEOUT));
         if (s.get(WorkerSettings.WORKER_ID) != null) b.workerId(s.get(WorkerSettings.WORKER_ID));

@@ -85,8 +85,14 @@ public final class WorkerSettings {
     public static final Setting<Boolean> RETENTION_ARCHIVE = Setting.of("GANTRY_RETENTION_ARCHIVE", "--retention-archive",
             "false", "true: copy each deleted job into gantry.jobs_archive in the same transaction", Parsers::bool);
 
+    public static final Setting<Duration> STALL_TIMEOUT = Setting.of("GANTRY_STALL_TIMEOUT_MS", "--stall-timeout-ms",
+            "300000", "/health answers 503 (stalled) when jobs have been available in an unpaused queue for longer, while"
+                    + " this worker had a free slot and claimed none (ms)",
+            raw -> Parsers.millis(raw, 1000, 86_400_000));
+
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, SCHEMA, WORKER_ID, QUEUES, POLL_INTERVAL, LISTEN,
             SYNCHRONOUS_COMMIT,
             HEARTBEAT_INTERVAL, DEAD_TIMEOUT, SHUTDOWN_TIMEOUT, LEASE, HTTP_PORT, HTTP_HOST, LOG_LEVEL, LOG_FORMAT, LOG_RETENTION,
-            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE, SCHEDULE_INTERVAL, RETENTION, RETENTION_INTERVAL, RETENTION_ARCHIVE);
+            LOG_BUFFER, MONITOR_INTERVAL, POOL_SIZE, SCHEDULE_INTERVAL, RETENTION, RETENTION_INTERVAL, RETENTION_ARCHIVE,
+            STALL_TIMEOUT);
 }
