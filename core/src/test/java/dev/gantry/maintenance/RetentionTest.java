@@ -167,7 +167,8 @@ class RetentionTest {
                 .build(), SystemTimeSource.INSTANCE, listener);
         worker.start();
         await().atMost(Duration.ofSeconds(15)).until(() -> db.countJobs() == 1);
-        assertThat(listener.deleted()).containsEntry(JobState.COMPLETED, 1L);
+        // the listener hears of it just after the delete commits
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listener.deleted()).containsEntry(JobState.COMPLETED, 1L));
     }
 
     @Test

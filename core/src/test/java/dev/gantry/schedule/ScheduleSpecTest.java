@@ -131,13 +131,13 @@ class ScheduleSpecTest {
         String[] zones = {"America/New_York", "Europe/Paris", "Australia/Lord_Howe", "Australia/Sydney", "Asia/Kolkata",
                 "UTC", "America/Santiago"};
         int checked = 0;
-        for (int round = 0; round < 60; round++) {
+        for (int round = 0; round < 42; round++) {
             String cron = randomCron(random);
             ZoneId zone = ZoneId.of(zones[round % zones.length]);
             var transition = zone.getRules().nextTransition(Instant.parse("2026-01-01T00:00:00Z").plus(random.nextInt(300), ChronoUnit.DAYS));
             Instant center = transition == null ? Instant.parse("2026-06-01T00:00:00Z") : transition.getInstant();
-            Instant from = center.minus(Duration.ofHours(30));
-            Instant to = center.plus(Duration.ofHours(30));
+            Instant from = center.minus(Duration.ofHours(20));
+            Instant to = center.plus(Duration.ofHours(20));
             TreeSet<Instant> expected = scan(cron, zone, from, to);
 
             ScheduleSpec.Cron spec = (ScheduleSpec.Cron) ScheduleSpec.parse(cron, zone.getId());

@@ -47,7 +47,7 @@ import dev.gantry.testing.TestDatabase;
 class SupervisedWorkerTest {
     /** Every step a worker with one queue starts, in order (WorkerAssembly). */
     static final List<String> STEPS = List.of("log-shipper", "registration", "heartbeat", "completer", "lease-renewer",
-            "drain", "fetcher-sup", "commands", "listener", "stager", "rescuer", "queue-monitor", "stats-compactor");
+            "drain", "fetcher-sup", "commands", "listener", "stager", "rescuer", "queue-monitor", "scheduler", "retention", "stats-compactor");
 
     @BeforeEach
     void setUp(TestDatabase db) {
@@ -99,7 +99,7 @@ class SupervisedWorkerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"log-shipper", "registration", "heartbeat", "completer", "lease-renewer", "drain",
-            "fetcher-sup", "commands", "listener", "stager", "rescuer", "queue-monitor", "stats-compactor"})
+            "fetcher-sup", "commands", "listener", "stager", "rescuer", "queue-monitor", "scheduler", "retention", "stats-compactor"})
     void aStartThatFailsAtAnyStepLeavesNoThreadAndCanBeRetried(String failAt, TestDatabase db) {
         ThreadGroup group = new ThreadGroup("gantry-under-test-" + failAt);
         AtomicInteger attempts = new AtomicInteger();
