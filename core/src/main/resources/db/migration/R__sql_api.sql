@@ -40,9 +40,9 @@ CREATE OR REPLACE FUNCTION ${schema}.cancellable_states() RETURNS text[]
     SELECT ARRAY['pending', 'scheduled', 'available', 'retryable', 'running']::text[]
 $$;
 
--- The states in which a job no longer holds its unique key. This must stay equal to the
--- predicate of jobs_unique_key_idx_where_active (V001), which the ON CONFLICT clauses name literally
--- because PostgreSQL infers the arbiter index from that text; StateMachineParityTest pins it.
+-- The states in which a job no longer holds a unique key held "forever" (the default window);
+-- unique_key_held (V011, the unique index's predicate) decides for every window, and
+-- StateMachineParityTest pins that the two agree.
 CREATE OR REPLACE FUNCTION ${schema}.key_releasing_states() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ARRAY['cancelled', 'discarded']::text[]
@@ -128,8 +128,47 @@ BEGIN
 END
 $$;
 
--- Enqueues one job and returns its id. With a unique_key that an active job already holds
--- (any state but cancelled and discarded), returns that job's id and inserts nothing.
+-- A uniqueness window (docs/guarantees.md, Unique jobs): 'forever' or null (the key is held
+-- until the job is cancelled or discarded), 'waiting', 'active', or a period '<n>s|m|h|d' after
+-- enqueue, returned as an interval (null for the others).
+CREATE OR REPLACE FUNCTION ${schema}.check_unique_while(unique_key text, unique_while text) RETURNS interval
+    LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    m text[];
+BEGIN
+    IF unique_while IS NULL OR unique_while = 'forever' THEN
+        RETURN NULL;
+    END IF;
+    IF unique_key IS NULL THEN
+        PERFORM ${schema}.invalid('unique_while', 'needs a unique_key');
+    END IF;
+    IF unique_while IN ('waiting', 'active') THEN
+        RETURN NULL;
+    END IF;
+    m := regexp_match(unique_while, '^([1-9][0-9]{0,6})(s|m|h|d)$');
+    IF m IS NULL THEN
+        PERFORM ${schema}.invalid('unique_while', 'must be waiting, active, forever or a period such as 30s, 10m, 1h, 7d; got "'
+            || left(unique_while, 100) || '"');
+    END IF;
+    RETURN make_interval(secs => m[1]::bigint * CASE m[2] WHEN 's' THEN 1 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 ELSE 86400 END);
+END
+$$;
+
+-- Releases the keys whose holder's period is over (unique_while 'period', unique_until past),
+-- so that an enqueue with the key inserts a new job. Returns how many it released.
+CREATE OR REPLACE FUNCTION ${schema}.release_expired_keys(unique_keys text[], now timestamptz DEFAULT NULL) RETURNS integer
+    LANGUAGE sql AS $$
+    WITH released AS (
+        UPDATE ${schema}.jobs j SET unique_while = 'released'
+         WHERE j.unique_key = ANY (release_expired_keys.unique_keys) AND j.unique_while = 'period'
+           AND j.unique_until <= coalesce(release_expired_keys.now, now())
+           AND ${schema}.unique_key_held(j.unique_while, j.state)
+        RETURNING 1)
+    SELECT count(*)::integer FROM released
+$$;
+
+-- Enqueues one job and returns its id. With a unique_key that another job holds (see
+-- unique_key_held and the job's unique_while), returns that job's id and inserts nothing.
 CREATE OR REPLACE FUNCTION ${schema}.enqueue(
     kind text,
     args jsonb,
@@ -139,35 +178,45 @@ CREATE OR REPLACE FUNCTION ${schema}.enqueue(
     max_attempts integer DEFAULT NULL,
     unique_key text DEFAULT NULL,
     tags text[] DEFAULT NULL,
-    timeout_seconds integer DEFAULT NULL) RETURNS bigint
+    timeout_seconds integer DEFAULT NULL,
+    unique_while text DEFAULT NULL) RETURNS bigint
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     v_id bigint;
     v_run_at timestamptz := coalesce(enqueue.run_at, now());
+    v_period interval;
+    v_while text;
 BEGIN
     PERFORM ${schema}.check_job_input(enqueue.kind, enqueue.args, enqueue.queue, enqueue.priority,
         enqueue.max_attempts, enqueue.unique_key, enqueue.tags, enqueue.timeout_seconds);
-    LOOP
+    v_period := ${schema}.check_unique_while(enqueue.unique_key, enqueue.unique_while);
+    v_while := CASE WHEN v_period IS NOT NULL THEN 'period' WHEN enqueue.unique_while IN ('waiting', 'active')
+                    THEN enqueue.unique_while END;
+    FOR i IN 1..5 LOOP
         INSERT INTO ${schema}.jobs AS j (queue, kind, args, state, priority, max_attempts, run_at,
-                                        unique_key, tags, timeout_ms)
+                                        unique_key, tags, timeout_ms, unique_while, unique_until)
         VALUES (enqueue.queue, enqueue.kind, enqueue.args,
                 CASE WHEN v_run_at > now() THEN 'scheduled' ELSE 'available' END,
                 enqueue.priority, coalesce(enqueue.max_attempts, 20), v_run_at,
-                enqueue.unique_key, coalesce(enqueue.tags, '{}'), enqueue.timeout_seconds * 1000)
-        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+                enqueue.unique_key, coalesce(enqueue.tags, '{}'), enqueue.timeout_seconds * 1000,
+                v_while, now() + v_period)
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND ${schema}.unique_key_held(unique_while, state)
         DO NOTHING
         RETURNING j.id INTO v_id;
         IF v_id IS NOT NULL THEN
             RETURN v_id;
         END IF;
+        -- a holder whose period is over lets go of the key: insert again
+        CONTINUE WHEN ${schema}.release_expired_keys(ARRAY[enqueue.unique_key]) > 0;
         SELECT j.id INTO v_id FROM ${schema}.jobs j
-         WHERE j.unique_key = enqueue.unique_key AND j.state <> ALL (${schema}.key_releasing_states());
+         WHERE j.unique_key = enqueue.unique_key AND ${schema}.unique_key_held(j.unique_while, j.state);
         IF v_id IS NOT NULL THEN
             RETURN v_id;
         END IF;
-        -- the job holding the key was cancelled or discarded in between: insert again.
+        -- the job holding the key let go of it in between: insert again.
     END LOOP;
+    RAISE EXCEPTION 'unique key % kept changing hands', enqueue.unique_key;
 END
 $$;
 
@@ -236,6 +285,10 @@ BEGIN
                    'attempt', j.attempt, 'at', v_now,
                    'error', 'lease expired: worker ' || j.worker_id || ' stopped renewing it (crashed, killed or hung)',
                    'class', 'gantry.LeaseExpired', 'worker_id', j.worker_id)),
+               -- a job held for its waiting window took no key while it ran; if another job took it since, it lets go
+               unique_while = CASE WHEN j.unique_while = 'waiting' AND EXISTS (
+                   SELECT 1 FROM ${schema}.jobs h WHERE h.unique_key = j.unique_key AND h.id <> j.id
+                      AND ${schema}.unique_key_held(h.unique_while, h.state)) THEN 'released' ELSE j.unique_while END,
                worker_id = NULL, lease_expires_at = NULL
           FROM expired WHERE j.id = expired.id
         RETURNING j.state)
@@ -356,6 +409,9 @@ BEGIN
                          ELSE j.run_at END,
            errors = CASE WHEN o.error IS NULL THEN j.errors ELSE j.errors || jsonb_build_array(o.error::jsonb) END,
            result = o.result::jsonb,
+           unique_while = CASE WHEN j.unique_while = 'waiting' AND EXISTS (
+               SELECT 1 FROM ${schema}.jobs h WHERE h.unique_key = j.unique_key AND h.id <> j.id
+                  AND ${schema}.unique_key_held(h.unique_while, h.state)) THEN 'released' ELSE j.unique_while END,
            worker_id = NULL, lease_expires_at = NULL, cancel_requested_at = NULL
       FROM (SELECT * FROM unnest($2, $3, $4, $5, $6, $7, $8) AS u(id, attempt, state, delay_ms, error, result, release)
              ORDER BY u.id) AS o
@@ -493,7 +549,7 @@ CREATE OR REPLACE FUNCTION ${schema}.retry_jobs(ids bigint[], now timestamptz DE
        AND (j.unique_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM ${schema}.jobs o
              WHERE o.unique_key = j.unique_key AND o.id <> j.id
-               AND o.state <> ALL (${schema}.key_releasing_states())))
+               AND ${schema}.unique_key_held(o.unique_while, o.state)))
     RETURNING j.*
 $$;
 

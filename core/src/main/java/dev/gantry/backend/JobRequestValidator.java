@@ -94,7 +94,37 @@ final class JobRequestValidator {
             throw new InvalidInputException("delay", "must not be negative, got " + o.delay());
         }
         Instant runAt = o.delay() != null ? time.now().plus(o.delay()) : o.runAt();
-        return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags());
+        String uniqueWhile = null;
+        Long uniqueSeconds = null;
+        if (o.uniqueWhile() != null && !o.uniqueWhile().equals("forever")) {
+            if (o.uniqueKey() == null) throw new InvalidInputException("unique_while", "needs a unique_key");
+            if (o.uniqueWhile().equals("waiting") || o.uniqueWhile().equals("active")) {
+                uniqueWhile = o.uniqueWhile();
+            } else {
+                uniqueSeconds = period(o.uniqueWhile());
+                uniqueWhile = "period";
+            }
+        }
+        return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags(),
+                uniqueWhile, uniqueSeconds);
+    }
+
+    private static final Pattern PERIOD = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
+
+    /** A period as gantry.check_unique_while reads it, in seconds. */
+    private static long period(String text) {
+        var m = PERIOD.matcher(text);
+        if (!m.matches()) {
+            throw new InvalidInputException("unique_while", "must be waiting, active, forever or a period such as 30s, 10m, 1h, 7d; got \""
+                    + (text.length() > 100 ? text.substring(0, 100) : text) + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        return n * switch (m.group(2)) {
+            case "s" -> 1;
+            case "m" -> 60;
+            case "h" -> 3600;
+            default -> 86_400;
+        };
     }
 
     private static int chars(String s) {

@@ -14,22 +14,22 @@ final class JobSql {
             result::text AS result, unique_key, tags, cancel_requested_at""";
 
     /**
-     * A unique key held by an active job makes an insert insert nothing (see
-     * SELECT_BY_UNIQUE_KEYS). The predicate is the text of the predicate of
-     * jobs_unique_key_idx_where_active (V001), which PostgreSQL needs to infer the arbiter index;
-     * it names the states of gantry.key_releasing_states() (StateMachineParityTest checks).
+     * A unique key another job holds makes an insert insert nothing (see SELECT_BY_UNIQUE_KEYS).
+     * The predicate is that of jobs_unique_key_idx_where_held (V011), which PostgreSQL needs to
+     * infer the arbiter index: gantry.unique_key_held decides per job's window.
      */
     private static final String ON_UNIQUE_KEY_HELD = """
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND gantry.unique_key_held(unique_while, state)
             DO NOTHING
             """;
 
     private static final String INSERT_ONE = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
-                                     timeout_ms, unique_key, tags)
+                                     timeout_ms, unique_key, tags, unique_while, unique_until)
             SELECT :queue, :kind, :args::jsonb,
                    CASE WHEN t.run_at > t.now THEN 'scheduled' ELSE 'available' END,
-                   :priority, :max_attempts, t.run_at, t.now, :timeout_ms, :unique_key, :tags::text[]
+                   :priority, :max_attempts, t.run_at, t.now, :timeout_ms, :unique_key, :tags::text[],
+                   :unique_while::text, t.now + make_interval(secs => :unique_seconds::double precision)
               FROM (SELECT coalesce(:now::timestamptz, now()) AS now,
                            coalesce(:run_at::timestamptz, :now::timestamptz, now()) AS run_at) t
             """;
@@ -54,15 +54,17 @@ final class JobSql {
 
     private static final String INSERT_ROWS = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
-                                     timeout_ms, unique_key, tags)
+                                     timeout_ms, unique_key, tags, unique_while, unique_until)
             SELECT i.queue, i.kind, i.args::jsonb,
                    CASE WHEN coalesce(i.run_at::timestamptz, t.now) > t.now THEN 'scheduled' ELSE 'available' END,
                    i.priority, i.max_attempts, coalesce(i.run_at::timestamptz, t.now), t.now, i.timeout_ms,
-                   i.unique_key, coalesce(i.tags::text[], '{}')
+                   i.unique_key, coalesce(i.tags::text[], '{}'),
+                   i.unique_while, t.now + make_interval(secs => i.unique_seconds::double precision)
               FROM unnest(:queues::text[], :kinds::text[], :args::text[], :priorities::int[],
                           :max_attempts::int[], :run_ats::text[], :timeouts::int[], :unique_keys::text[],
-                          :tags::text[]) WITH ORDINALITY
-                   AS i(queue, kind, args, priority, max_attempts, run_at, timeout_ms, unique_key, tags, ord),
+                          :tags::text[], :unique_whiles::text[], :unique_seconds::bigint[]) WITH ORDINALITY
+                   AS i(queue, kind, args, priority, max_attempts, run_at, timeout_ms, unique_key, tags, unique_while,
+                        unique_seconds, ord),
                    (SELECT coalesce(:now::timestamptz, now()) AS now) t
              ORDER BY i.ord
             """;
@@ -73,10 +75,13 @@ final class JobSql {
     /** INSERT_MANY_UNIQUE for a batch in which no job has a unique key: no speculative inserts. */
     static final String INSERT_MANY = INSERT_ROWS + "RETURNING " + INSERTED_COLUMNS;
 
-    /** The active job holding each of these unique keys. */
+    /** The job holding each of these unique keys. */
     static final String SELECT_BY_UNIQUE_KEYS = "SELECT " + COLUMNS + """
              FROM gantry.jobs
-            WHERE unique_key = ANY(:unique_keys::text[]) AND state <> ALL (gantry.key_releasing_states())""";
+            WHERE unique_key = ANY(:unique_keys::text[]) AND gantry.unique_key_held(unique_while, state)""";
+
+    /** Lets go of the keys whose holder's period is over (gantry.release_expired_keys); how many. */
+    static final String RELEASE_EXPIRED_KEYS = "SELECT gantry.release_expired_keys(:unique_keys::text[], :now::timestamptz)";
 
     static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM gantry.jobs WHERE id = :id";
 

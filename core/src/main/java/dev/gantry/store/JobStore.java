@@ -49,6 +49,7 @@ public final class JobStore {
     private final NamedSql renewLeases;
     private final NamedSql notifyQueue;
     private final NamedSql stageDue;
+    private final NamedSql releaseExpiredKeys;
     private final NamedSql rescueExpired;
     private final NamedSql cancel;
     private final NamedSql retry;
@@ -82,6 +83,7 @@ public final class JobStore {
         renewLeases = NamedSql.parse(JobSql.RENEW_LEASES, s);
         notifyQueue = NamedSql.parse(JobSql.NOTIFY_QUEUE, s);
         stageDue = NamedSql.parse(JobSql.STAGE_DUE, s);
+        releaseExpiredKeys = NamedSql.parse(JobSql.RELEASE_EXPIRED_KEYS, s);
         rescueExpired = NamedSql.parse(JobSql.RESCUE_EXPIRED, s);
         cancel = NamedSql.parse(JobSql.CANCEL, s);
         retry = NamedSql.parse(JobSql.RETRY, s);
@@ -115,17 +117,32 @@ public final class JobStore {
         p.put("timeout_ms", job.timeoutMs());
         p.put("unique_key", job.uniqueKey());
         p.put("tags", NamedSql.SqlArray.of("text", job.tags()));
+        p.put("unique_while", job.uniqueWhile());
+        p.put("unique_seconds", job.uniqueSeconds());
         if (job.uniqueKey() == null) return new Inserted(insertRows(conn, insert, p).getFirst().job(job), false);
-        // A unique key can lose a race to a job that is then cancelled; insert again in that case.
+        // A unique key can lose a race to a job that is then cancelled, or be held by a job whose
+        // period is over (released here); insert again in those cases.
         for (int round = 0; round < 5; round++) {
             List<Rows.InsertedRow> rows = insertRows(conn, insertUnique, p);
             if (!rows.isEmpty()) return new Inserted(rows.getFirst().job(job), false);
+            if (releaseExpiredKeys(conn, List.of(job.uniqueKey())) > 0) continue;
             List<Job> existing = query(conn, selectByUniqueKeys,
                     Map.of("unique_keys", NamedSql.SqlArray.of("text", List.of(job.uniqueKey()))));
             if (!existing.isEmpty()) return new Inserted(existing.getFirst(), true);
         }
         throw new StoreException("insert job with unique key " + job.uniqueKey(),
                 new SQLException("the key kept changing hands"));
+    }
+
+    /** Lets go of the keys whose holder's unique period is over; how many. */
+    private int releaseExpiredKeys(Connection conn, List<String> keys) throws SQLException {
+        Map<String, Object> p = new HashMap<>();
+        p.put("unique_keys", NamedSql.SqlArray.of("text", keys));
+        p.put("now", time.nowForSql());
+        try (PreparedStatement ps = releaseExpiredKeys.prepare(conn, p); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** Inserts many jobs in one statement; returns them in input order, existing jobs for held unique keys. */
@@ -135,7 +152,8 @@ public final class JobStore {
         boolean anyKey = false;
         List<Object> queues = new ArrayList<>(n), kinds = new ArrayList<>(n), args = new ArrayList<>(n),
                 priorities = new ArrayList<>(n), maxAttempts = new ArrayList<>(n), runAts = new ArrayList<>(n),
-                timeouts = new ArrayList<>(n), uniqueKeys = new ArrayList<>(n), tags = new ArrayList<>(n);
+                timeouts = new ArrayList<>(n), uniqueKeys = new ArrayList<>(n), tags = new ArrayList<>(n),
+                uniqueWhiles = new ArrayList<>(n), uniqueSeconds = new ArrayList<>(n);
         for (NewJob j : jobs) {
             queues.add(j.queue());
             kinds.add(j.kind());
@@ -147,6 +165,8 @@ public final class JobStore {
             uniqueKeys.add(j.uniqueKey());
             anyKey |= j.uniqueKey() != null;
             tags.add(arrayLiteral(j.tags()));
+            uniqueWhiles.add(j.uniqueWhile());
+            uniqueSeconds.add(j.uniqueSeconds());
         }
         Map<String, Object> p = new HashMap<>();
         p.put("queues", NamedSql.SqlArray.of("text", queues));
@@ -158,7 +178,11 @@ public final class JobStore {
         p.put("timeouts", NamedSql.SqlArray.of("int4", timeouts));
         p.put("unique_keys", NamedSql.SqlArray.of("text", uniqueKeys));
         p.put("tags", NamedSql.SqlArray.of("text", tags));
+        p.put("unique_whiles", NamedSql.SqlArray.of("text", uniqueWhiles));
+        p.put("unique_seconds", NamedSql.SqlArray.of("int8", uniqueSeconds));
         p.put("now", time.nowForSql());
+        // Keys held by a job whose period is over are let go of first, so that the batch takes them.
+        if (anyKey) releaseExpiredKeys(conn, uniqueKeys.stream().filter(java.util.Objects::nonNull).map(String.class::cast).toList());
         List<Rows.InsertedRow> inserted = insertRows(conn, anyKey ? insertManyUnique : insertMany, p);
 
         // Rows come back in input order, minus those whose unique key was already held or came

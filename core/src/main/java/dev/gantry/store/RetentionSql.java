@@ -31,9 +31,15 @@ final class RetentionSql {
 
             DELETE FROM gantry.jobs j USING doomed d WHERE j.id = d.id""";
 
-    /** The same, copying each job into gantry.jobs_archive in the same statement. */
+    /**
+     * The same, copying each job into gantry.jobs_archive in the same statement, column by name
+     * (the archive's columns come in the order migrations added them, archived_at among them).
+     */
     static final String DELETE_AND_ARCHIVE = "WITH " + DOOMED + """
             ,
             deleted AS (DELETE FROM gantry.jobs j USING doomed d WHERE j.id = d.id RETURNING j.*)
-            INSERT INTO gantry.jobs_archive SELECT deleted.*, coalesce(:now::timestamptz, now()) FROM deleted""";
+            INSERT INTO gantry.jobs_archive
+            SELECT (jsonb_populate_record(NULL::gantry.jobs_archive,
+                        to_jsonb(deleted) || jsonb_build_object('archived_at', coalesce(:now::timestamptz, now())))).*
+              FROM deleted""";
 }

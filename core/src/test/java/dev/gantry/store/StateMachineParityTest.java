@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -166,15 +167,30 @@ class StateMachineParityTest {
         assertThat(java.result()).startsWith(c.expect());
     }
 
+    /**
+     * The unique index's predicate is unique_key_held (V011), and for a key held forever (the
+     * default window) it lets go in exactly key_releasing_states(); the other windows hold in
+     * the states the docs name.
+     */
     @Test
-    void theUniqueKeyIndexReleasesKeysInExactlyTheKeyReleasingStates() {
+    void theUniqueKeyIndexHoldsKeysInExactlyTheirWindowsStates() {
         String predicate = db.queryString("SELECT pg_get_expr(indpred, indrelid) FROM pg_index"
-                + " WHERE indexrelid = 'gantry.jobs_unique_key_idx_where_active'::regclass");
+                + " WHERE indexrelid = 'gantry.jobs_unique_key_idx_where_held'::regclass");
+        assertThat(predicate).contains("unique_key_held(unique_while, state)");
         String releasing = db.queryString("SELECT array_to_string(gantry.key_releasing_states(), ',')");
-        Set<String> named = Arrays.stream(JobState.values()).map(JobState::dbName)
-                .filter(s -> predicate.contains("'" + s + "'")).collect(Collectors.toSet());
-
-        assertThat(named).isEqualTo(Set.of(releasing.split(",")));
+        Map<String, Set<String>> held = new java.util.LinkedHashMap<>();
+        held.put("NULL", Arrays.stream(JobState.values()).map(JobState::dbName)
+                .filter(s -> !Set.of(releasing.split(",")).contains(s)).collect(Collectors.toSet()));
+        held.put("'period'", held.get("NULL"));
+        held.put("'waiting'", Set.of("pending", "scheduled", "available", "retryable"));
+        held.put("'active'", Set.of("pending", "scheduled", "available", "retryable", "running"));
+        held.put("'released'", Set.of());
+        held.forEach((window, states) -> {
+            Set<String> actual = Arrays.stream(JobState.values()).map(JobState::dbName)
+                    .filter(s -> db.queryString("SELECT gantry.unique_key_held(" + window + ", '" + s + "')").equals("t"))
+                    .collect(Collectors.toSet());
+            assertThat(actual).as(window).isEqualTo(states);
+        });
     }
 
     @Test

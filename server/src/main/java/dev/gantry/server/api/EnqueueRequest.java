@@ -17,7 +17,7 @@ import dev.gantry.error.InvalidInputException;
  * now, 20 attempts). {@code delay_ms} is the relative alternative to {@code run_at}.
  */
 public record EnqueueRequest(String kind, JsonNode args, String queue, Integer priority, Instant runAt, Long delayMs,
-                             Integer maxAttempts, String uniqueKey, List<String> tags, Long timeoutMs) {
+                             Integer maxAttempts, String uniqueKey, List<String> tags, Long timeoutMs, String uniqueWhile) {
 
     /** The batch body. */
     public record Batch(List<EnqueueRequest> jobs) {
@@ -33,7 +33,7 @@ public record EnqueueRequest(String kind, JsonNode args, String queue, Integer p
         if (timeoutMs != null && timeoutMs < 1) throw new InvalidInputException("timeout_ms", "must be positive, got " + timeoutMs);
         EnqueueOptions o = new EnqueueOptions(queue == null ? EnqueueOptions.DEFAULT_QUEUE : queue,
                 priority == null ? 0 : priority, runAt, delayMs == null ? null : Duration.ofMillis(delayMs),
-                maxAttempts, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), tags, uniqueKey);
+                maxAttempts, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), tags, uniqueKey, uniqueWhile);
         return new JobRequest(kind, new RawJson(args == null || args.isNull() ? "{}" : args.toString()), o);
     }
 }
