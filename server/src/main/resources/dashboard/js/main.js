@@ -12,6 +12,7 @@ import { JobsPage } from "./pages/jobs.js";
 import { JobPage } from "./pages/job.js";
 import { WorkersPage } from "./pages/workers.js";
 import { QueuesPage } from "./pages/queues.js";
+import { SchedulesPage } from "./pages/schedules.js";
 import { LogsPage } from "./pages/logs.js";
 
 const NAV = [
@@ -19,6 +20,7 @@ const NAV = [
   { path: "jobs", label: "Jobs", page: JobsPage },
   { path: "workers", label: "Workers", page: WorkersPage },
   { path: "queues", label: "Queues", page: QueuesPage },
+  { path: "schedules", label: "Schedules", page: SchedulesPage },
   { path: "logs", label: "Logs", page: LogsPage },
 ];
 

@@ -229,6 +229,34 @@ class DashboardTest {
     }
 
     @Test
+    @Order(6)
+    void schedulesPageCreatesASchedulePausesResumesAndDeletesIt() {
+        browser.open(base + "/#/schedules");
+        browser.waitReady("schedules", WAIT);
+        click("button[data-action='new-schedule']");
+        type("form.schedule-form input[name='name']", "dash-tick");
+        type("form.schedule-form input[name='spec']", "every 2s");
+        type("form.schedule-form input[name='kind']", "demo.noop");
+        click("form.schedule-form button[type=submit]");
+        await().atMost(WAIT).until(() -> text("[data-result='save']").contains("dash-tick saved: every 2 seconds"));
+        await().atMost(WAIT).until(() -> text("tr[data-schedule='dash-tick']").contains("every 2 seconds"));
+        // the server's worker runs the ticks: the row shows the last run and its job
+        await().atMost(WAIT).until(() -> text("tr[data-schedule='dash-tick']").contains("job #"));
+        click("tr[data-schedule='dash-tick'] button[data-next-runs='dash-tick']");
+        await().atMost(WAIT).until(() -> driver().findElements(By.cssSelector("tr[data-schedule='dash-tick'] .next-runs li")).size() == 5);
+        shot("schedules");
+        click("tr[data-schedule='dash-tick'] button[data-action='dash-tick:pause']");
+        await().atMost(WAIT).until(() -> text("tr[data-schedule='dash-tick'] th .badge").equals("paused"));
+        assertThat(http.get("/api/schedules/dash-tick", ADMIN).json().path("paused").asBoolean()).isTrue();
+        click("tr[data-schedule='dash-tick'] button[data-action='dash-tick:resume']");
+        await().atMost(WAIT).until(() -> text("tr[data-schedule='dash-tick'] th .badge").isEmpty());
+        click("tr[data-schedule='dash-tick'] button[data-action='dash-tick:delete']");
+        driver().switchTo().alert().accept();
+        await().atMost(WAIT).until(() -> driver().findElements(By.cssSelector("tr[data-schedule='dash-tick']")).isEmpty());
+        assertThat(http.get("/api/schedules/dash-tick", ADMIN).status()).isEqualTo(404);
+    }
+
+    @Test
     @Order(7)
     void aViewerSeesEverythingButNoControls() {
         String viewer = http.post("/api/tokens", ADMIN, "{\"name\":\"dash-viewer\",\"role\":\"viewer\"}").json().path("token").asText();
@@ -240,7 +268,7 @@ class DashboardTest {
         assertThat(text("header .who")).contains("viewer");
 
         long job = db.queryLong("SELECT max(id) FROM gantry.jobs WHERE state = 'completed'");
-        for (String page : List.of("workers", "jobs", "queues", "jobs/" + job)) {
+        for (String page : List.of("workers", "jobs", "queues", "schedules", "jobs/" + job)) {
             browser.open(base + "/#/" + page);
             browser.waitReady(page.startsWith("jobs/") ? "job" : page, WAIT);
             assertThat(driver().findElements(By.cssSelector("main button[data-action]"))).as(page).isEmpty();
@@ -252,7 +280,7 @@ class DashboardTest {
     @Test
     @Order(8)
     void everyControlHasANameAndAPhoneScreenDoesNotScrollSideways() {
-        for (String page : List.of("overview", "workers", "jobs", "queues", "logs")) {
+        for (String page : List.of("overview", "workers", "jobs", "queues", "schedules", "logs")) {
             browser.open(base + "/#/" + page);
             browser.waitReady(page, WAIT);
             Object unnamed = browser.script("""
