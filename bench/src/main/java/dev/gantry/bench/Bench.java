@@ -91,6 +91,7 @@ public final class Bench {
             results.add(new ScheduleBench(db).run(quick ? 2_000 : 10_000, quick ? java.time.Duration.ofSeconds(75)
                     : java.time.Duration.ofSeconds(150)));
         }
+        if (o.runs("retention")) results.add(new RetentionBench(db).run(quick ? 100_000 : 1_000_000, quick ? 20_000 : 100_000));
         if (o.runs("w3_listen")) results.add(new PickupBench(db).run(true, quick ? 50 : 300, poll));
         if (o.runs("w3_poll")) results.add(new PickupBench(db).run(false, quick ? 50 : 200, poll));
         if (o.runs("stats")) {

@@ -16,7 +16,7 @@ import dev.gantry.config.DatabaseUrl;
 record BenchOptions(String databaseUrl, DatabaseUrl database, String schema, boolean quick, Set<String> only,
                     boolean chosen, String serverJar) {
     static final List<String> WORKLOADS = List.of("w0", "w1_single", "w1_bulk", "w2", "w2_64", "w3_listen", "w3_poll", "stats",
-            "dashboard", "schedules");
+            "dashboard", "schedules", "retention");
     static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
     static BenchOptions parse(String[] args, String env, String serverJar) {

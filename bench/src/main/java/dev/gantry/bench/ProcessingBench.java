@@ -27,7 +27,13 @@ final class ProcessingBench {
      */
     Result run(int jobs, int processes, int concurrency, int logEvery) throws Exception {
         db.reset();
-        Map<String, String> settings = Map.of("GANTRY_QUEUES", "default:" + concurrency, "LOG_LEVEL", "INFO");
+        return runOnTable(jobs, processes, concurrency, logEvery, Map.of());
+    }
+
+    /** One run on the table as it is (no reset), the workers with {@code extra} settings too. */
+    Result runOnTable(int jobs, int processes, int concurrency, int logEvery, Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("GANTRY_QUEUES", "default:" + concurrency, "LOG_LEVEL", "INFO"));
+        settings.putAll(extra);
         try (WorkerProcesses workers = WorkerProcesses.start(db, processes, settings)) {
             workers.command("stop");
             workers.awaitStatus("stopped", processes, Duration.ofSeconds(30));
@@ -37,7 +43,7 @@ final class ProcessingBench {
             workers.command("start");
             awaitDrained(jobs, start);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long completed = db.queryLong("SELECT count(*) FROM " + db.schema + ".jobs WHERE state = 'completed'");
+            long completed = db.queryLong("SELECT count(*) FROM " + db.schema + ".jobs WHERE state = 'completed' AND queue = 'default'");
             if (completed != jobs) throw new IllegalStateException("w2 completed " + completed + " of " + jobs);
             Result r = Result.of("w2").with("jobs_per_s", jobs / seconds).with("concurrency", concurrency)
                     .with("processes", processes).with("jobs", jobs).with("peak_rss_mb", workers.peakRssMb());
