@@ -37,6 +37,8 @@ final class JobRequestValidator {
     static final int MAX_ATTEMPTS_LIMIT = 1000;
     static final int MAX_TAGS = 50;
     static final long MAX_TIMEOUT_SECONDS = 2_000_000;
+    /** A uniqueness window's period (unique_while), as gantry.check_unique_while reads it. */
+    private static final Pattern PERIOD = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
     /**
      * Jackson's escape of NUL (backslash, u, 0000) not itself escaped: after an even run of backslashes
      * it is a literal backslash followed by plain text, which jsonb stores fine.
@@ -108,8 +110,6 @@ final class JobRequestValidator {
         return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags(),
                 uniqueWhile, uniqueSeconds);
     }
-
-    private static final Pattern PERIOD = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
 
     /** A period as gantry.check_unique_while reads it, in seconds. */
     private static long period(String text) {
