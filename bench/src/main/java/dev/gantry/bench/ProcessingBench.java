@@ -27,17 +27,27 @@ final class ProcessingBench {
      */
     Result run(int jobs, int processes, int concurrency, int logEvery) throws Exception {
         db.reset();
-        return runOnTable(jobs, processes, concurrency, logEvery, Map.of());
+        return runOnTable(jobs, processes, concurrency, logEvery, Map.of(), () -> { });
     }
 
-    /** One run on the table as it is (no reset), the workers with {@code extra} settings too. */
-    Result runOnTable(int jobs, int processes, int concurrency, int logEvery, Map<String, String> extra) throws Exception {
+    /** What runs just before the clock starts (after the jobs are enqueued). */
+    interface BeforeStart {
+        void run() throws Exception;
+    }
+
+    /**
+     * One run on the table as it is (no reset), the workers with {@code extra} settings too, and
+     * {@code beforeStart} run just before the start command.
+     */
+    Result runOnTable(int jobs, int processes, int concurrency, int logEvery, Map<String, String> extra,
+                      BeforeStart beforeStart) throws Exception {
         Map<String, String> settings = new java.util.HashMap<>(Map.of("GANTRY_QUEUES", "default:" + concurrency, "LOG_LEVEL", "INFO"));
         settings.putAll(extra);
         try (WorkerProcesses workers = WorkerProcesses.start(db, processes, settings)) {
             workers.command("stop");
             workers.awaitStatus("stopped", processes, Duration.ofSeconds(30));
             db.enqueueNoops(jobs, logEvery);
+            beforeStart.run();
             CpuMeter cpu = CpuMeter.start(workers.pids());
             long start = System.nanoTime();
             workers.command("start");
