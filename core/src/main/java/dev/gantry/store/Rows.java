@@ -80,7 +80,7 @@ final class Rows {
         return t == null ? null : t.toInstant();
     }
 
-    private static List<String> tags(Array array) throws SQLException {
+    static List<String> tags(Array array) throws SQLException {
         if (array == null) return List.of();
         Object[] values = (Object[]) array.getArray();
         List<String> tags = new ArrayList<>(values.length);

@@ -1,6 +1,5 @@
 package dev.gantry.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -204,9 +203,7 @@ public final class ScheduleStore {
         Integer timeout = (Integer) rs.getObject("timeout_seconds");
         Long lastJob = (Long) rs.getObject("last_job_id");
         Integer maxAttempts = (Integer) rs.getObject("max_attempts");
-        Array tags = rs.getArray("tags");
-        List<String> tagList = new ArrayList<>();
-        if (tags != null) for (Object t : (Object[]) tags.getArray()) tagList.add((String) t);
+        List<String> tagList = Rows.tags(rs.getArray("tags"));
         Schedule s = new Schedule(rs.getString("name"), rs.getString("spec"), rs.getString("timezone"),
                 rs.getString("kind"), rs.getString("args"), rs.getString("queue"), rs.getInt("priority"), maxAttempts,
                 timeout == null ? null : Duration.ofSeconds(timeout), tagList, rs.getInt("catch_up"),
