@@ -26,6 +26,7 @@ import dev.gantry.backend.NotificationHub;
 import dev.gantry.backend.StoreGantryClient;
 import dev.gantry.backend.StoreLogClient;
 import dev.gantry.backend.StoreQueueClient;
+import dev.gantry.backend.StoreLimitClient;
 import dev.gantry.backend.StoreScheduleClient;
 import dev.gantry.backend.StoreTokenClient;
 import dev.gantry.backend.StoreWorkerClient;
@@ -34,6 +35,7 @@ import dev.gantry.client.GantryClient;
 import dev.gantry.client.LogClient;
 import dev.gantry.client.LogRecord;
 import dev.gantry.client.QueueClient;
+import dev.gantry.client.LimitClient;
 import dev.gantry.client.ScheduleClient;
 import dev.gantry.client.TokenClient;
 import dev.gantry.client.WorkerClient;
@@ -61,6 +63,7 @@ import dev.gantry.store.KindStore;
 import dev.gantry.store.LogStore;
 import dev.gantry.store.Migrator;
 import dev.gantry.store.QueueStore;
+import dev.gantry.store.LimitStore;
 import dev.gantry.store.ScheduleStore;
 import dev.gantry.store.RescueResult;
 import dev.gantry.store.StatsStore;
@@ -107,6 +110,7 @@ public final class Gantry implements AutoCloseable {
     private final GantryClient client;
     private final QueueClient queues;
     private final ScheduleClient schedules;
+    private final LimitClient limits;
     private final WorkerClient workers;
     private final TokenClient tokens;
     private final NotificationHub notifications;
@@ -154,6 +158,7 @@ public final class Gantry implements AutoCloseable {
         client = new StoreGantryClient(jobStore, kindStore, json, b.maxArgsBytes, time);
         queues = new StoreQueueClient(queueStore);
         schedules = new StoreScheduleClient(new ScheduleStore(db, schema, time), json, b.maxArgsBytes, time);
+        limits = new StoreLimitClient(new LimitStore(db, schema, time));
         WorkerStore workerStore = new WorkerStore(db, schema, time);
         CommandStore commandStore = new CommandStore(db, schema, time);
         workers = new StoreWorkerClient(workerStore, commandStore);
@@ -253,6 +258,11 @@ public final class Gantry implements AutoCloseable {
     /** Schedules: jobs made on a clock, each tick enqueued once by the workers' schedulers (docs/schedules.md). */
     public ScheduleClient schedules() {
         return schedules;
+    }
+
+    /** Concurrency and rate limits by key, enforced by every worker's claim (docs/limits.md). */
+    public LimitClient limits() {
+        return limits;
     }
 
     /** The worker registry and remote commands. */

@@ -179,7 +179,8 @@ CREATE OR REPLACE FUNCTION ${schema}.enqueue(
     unique_key text DEFAULT NULL,
     tags text[] DEFAULT NULL,
     timeout_seconds integer DEFAULT NULL,
-    unique_while text DEFAULT NULL) RETURNS bigint
+    unique_while text DEFAULT NULL,
+    limit_key text DEFAULT NULL) RETURNS bigint
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -191,16 +192,19 @@ BEGIN
     PERFORM ${schema}.check_job_input(enqueue.kind, enqueue.args, enqueue.queue, enqueue.priority,
         enqueue.max_attempts, enqueue.unique_key, enqueue.tags, enqueue.timeout_seconds);
     v_period := ${schema}.check_unique_while(enqueue.unique_key, enqueue.unique_while);
+    IF enqueue.limit_key IS NOT NULL THEN
+        PERFORM ${schema}.check_limit_key(enqueue.limit_key);
+    END IF;
     v_while := CASE WHEN v_period IS NOT NULL THEN 'period' WHEN enqueue.unique_while IN ('waiting', 'active')
                     THEN enqueue.unique_while END;
     FOR i IN 1..5 LOOP
         INSERT INTO ${schema}.jobs AS j (queue, kind, args, state, priority, max_attempts, run_at,
-                                        unique_key, tags, timeout_ms, unique_while, unique_until)
+                                        unique_key, tags, timeout_ms, unique_while, unique_until, limit_key)
         VALUES (enqueue.queue, enqueue.kind, enqueue.args,
                 CASE WHEN v_run_at > now() THEN 'scheduled' ELSE 'available' END,
                 enqueue.priority, coalesce(enqueue.max_attempts, 20), v_run_at,
                 enqueue.unique_key, coalesce(enqueue.tags, '{}'), enqueue.timeout_seconds * 1000,
-                v_while, now() + v_period)
+                v_while, now() + v_period, enqueue.limit_key)
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND ${schema}.unique_key_held(unique_while, state)
         DO NOTHING
         RETURNING j.id INTO v_id;
@@ -251,6 +255,10 @@ BEGIN
         v_count := v_count + r.n;
         PERFORM pg_notify('${schema}.job_available', json_build_object('queue', r.queue)::text);
     END LOOP;
+    -- keys whose full rate period freed a start let their waiting jobs go (R__limit_api.sql)
+    IF EXISTS (SELECT FROM ${schema}.limits l WHERE l.wake_at <= v_now) THEN
+        v_count := v_count + ${schema}.wake_limits(v_now);
+    END IF;
     RETURN v_count;
 END
 $$;
@@ -264,11 +272,11 @@ CREATE OR REPLACE FUNCTION ${schema}.rescue_expired(
 #variable_conflict use_column
 DECLARE
     v_now timestamptz := coalesce(rescue_expired.now, statement_timestamp());
+    v_keys text[];
 BEGIN
     IF rescue_expired.max_jobs IS NULL OR rescue_expired.max_jobs < 1 THEN
         PERFORM ${schema}.invalid('max_jobs', 'must be at least 1, got ' || coalesce(rescue_expired.max_jobs::text, 'null'));
     END IF;
-    RETURN QUERY
     WITH expired AS MATERIALIZED (
         SELECT j.id FROM ${schema}.jobs j
          WHERE j.state = 'running' AND j.lease_expires_at < v_now
@@ -291,10 +299,17 @@ BEGIN
                       AND ${schema}.unique_key_held(h.unique_while, h.state)) THEN 'released' ELSE j.unique_while END,
                worker_id = NULL, lease_expires_at = NULL
           FROM expired WHERE j.id = expired.id
-        RETURNING j.state)
+        RETURNING j.state, j.limit_key)
     SELECT count(*) FILTER (WHERE r.state = 'retryable')::integer,
-           count(*) FILTER (WHERE r.state = 'discarded')::integer
+           count(*) FILTER (WHERE r.state = 'discarded')::integer,
+           array_agg(DISTINCT r.limit_key) FILTER (WHERE r.limit_key IS NOT NULL)
+      INTO retried, discarded, v_keys
       FROM rescued r;
+    -- the rescued jobs of limited keys free their room
+    IF v_keys IS NOT NULL THEN
+        PERFORM ${schema}.release_limited(v_keys, v_now);
+    END IF;
+    RETURN NEXT;
 END
 $$;
 
@@ -318,23 +333,42 @@ CREATE OR REPLACE FUNCTION ${schema}.claim_available(
     RETURNS SETOF ${schema}.jobs
     LANGUAGE plpgsql SET enable_seqscan = off AS $$
 #variable_conflict use_column
+DECLARE
+    v_claimed integer := 0;
+    v_n integer;
 BEGIN
-    RETURN QUERY
-    WITH picked AS MATERIALIZED (
-        SELECT j.id FROM ${schema}.jobs j
-         WHERE j.state = 'available' AND j.queue = claim_available.queue
-           AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim_available.queue AND q.paused_at IS NOT NULL)
-         ORDER BY j.priority, j.run_at, j.id
-         LIMIT claim_available.max_jobs
-         FOR UPDATE SKIP LOCKED),
-    t AS MATERIALIZED (SELECT coalesce(claim_available.now, clock_timestamp()) AS now)
-    UPDATE ${schema}.jobs j
-       SET state = 'running', attempt = j.attempt + 1, attempted_at = t.now,
-           worker_id = claim_available.worker_id,
-           lease_expires_at = t.now + claim_available.lease
-      FROM picked, t
-     WHERE j.id = picked.id
-    RETURNING j.*;
+    FOR v_pass IN 1..2 LOOP
+        RETURN QUERY
+        WITH picked AS MATERIALIZED (
+            SELECT j.id, j.limit_key FROM ${schema}.jobs j
+             WHERE j.state = 'available' AND j.queue = claim_available.queue
+               AND NOT EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim_available.queue AND q.paused_at IS NOT NULL)
+             ORDER BY j.priority, j.run_at, j.id
+             LIMIT claim_available.max_jobs - v_claimed
+             FOR UPDATE SKIP LOCKED),
+        t AS MATERIALIZED (SELECT coalesce(claim_available.now, clock_timestamp()) AS now)
+        UPDATE ${schema}.jobs j
+           SET state = 'running', attempt = j.attempt + 1, attempted_at = t.now,
+               worker_id = claim_available.worker_id,
+               lease_expires_at = t.now + claim_available.lease
+          FROM picked, t
+         WHERE j.id = picked.id AND picked.limit_key IS NULL
+        RETURNING j.*;
+        GET DIAGNOSTICS v_n = ROW_COUNT;
+        v_claimed := v_claimed + v_n;
+        -- Jobs with a limit key go through their limit (R__limit_api.sql): only when this claim
+        -- came up short and an index that holds only keyed available jobs has one of the queue.
+        -- Those it sets waiting may have hidden unkeyed jobs: one more pass picks them up.
+        EXIT WHEN v_claimed >= claim_available.max_jobs OR v_pass = 2
+            OR NOT EXISTS (SELECT FROM ${schema}.jobs j
+                            WHERE j.state = 'available' AND j.limit_key IS NOT NULL AND j.queue = claim_available.queue)
+            OR EXISTS (SELECT FROM ${schema}.queues q WHERE q.name = claim_available.queue AND q.paused_at IS NOT NULL);
+        RETURN QUERY SELECT * FROM ${schema}.claim_limited(claim_available.queue, claim_available.worker_id,
+            claim_available.max_jobs - v_claimed, claim_available.lease, claim_available.now);
+        GET DIAGNOSTICS v_n = ROW_COUNT;
+        v_claimed := v_claimed + v_n;
+        EXIT WHEN v_claimed >= claim_available.max_jobs;
+    END LOOP;
 END
 $$;
 
@@ -394,8 +428,11 @@ CREATE OR REPLACE FUNCTION ${schema}.apply_outcomes(
     worker_id text, ids bigint[], attempts integer[], states text[], delays_ms bigint[], errors text[],
     results text[], releases boolean[], now_at timestamptz DEFAULT NULL) RETURNS SETOF bigint
     LANGUAGE plpgsql SET enable_seqscan = off AS $$
+DECLARE
+    v_ids bigint[];
+    v_keys text[];
 BEGIN
-    RETURN QUERY
+    WITH applied AS (
     UPDATE ${schema}.jobs j
        SET state = CASE WHEN o.release AND j.cancel_requested_at IS NOT NULL THEN 'cancelled'
                         ELSE o.state END,
@@ -416,7 +453,14 @@ BEGIN
       FROM (SELECT * FROM unnest($2, $3, $4, $5, $6, $7, $8) AS u(id, attempt, state, delay_ms, error, result, release)
              ORDER BY u.id) AS o
      WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt AND j.worker_id = $1
-    RETURNING j.id;
+    RETURNING j.id, j.limit_key)
+    SELECT array_agg(a.id), array_agg(DISTINCT a.limit_key) FILTER (WHERE a.limit_key IS NOT NULL)
+      INTO v_ids, v_keys FROM applied a;
+    -- jobs of limited keys stopped running: their room frees (R__limit_api.sql)
+    IF v_keys IS NOT NULL THEN
+        PERFORM ${schema}.release_limited(v_keys, $9);
+    END IF;
+    RETURN QUERY SELECT unnest(v_ids);
 END
 $$;
 

@@ -33,6 +33,7 @@ final class JobRequestValidator {
      */
     private static final Set<String> GOOD_NAMES = ConcurrentHashMap.newKeySet();
     private static final int GOOD_NAMES_MAX = 4096;
+    static final Pattern LIMIT_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,199}");
     static final int MAX_PRIORITY = 32767;
     static final int MAX_ATTEMPTS_LIMIT = 1000;
     static final int MAX_TAGS = 50;
@@ -108,7 +109,17 @@ final class JobRequestValidator {
             }
         }
         return new NewJob(queue, kind, args, o.priority(), maxAttempts, runAt, timeoutMs, o.uniqueKey(), o.tags(),
-                uniqueWhile, uniqueSeconds);
+                uniqueWhile, uniqueSeconds, o.limitKey() == null ? null : limitKey(o.limitKey()));
+    }
+
+    /** A limit key, checked as the SQL API's check_limit_key does, with the same message. */
+    static String limitKey(String value) {
+        if (value == null || value.isEmpty()) throw new InvalidInputException("limit_key", "must not be empty");
+        if (!LIMIT_KEY.matcher(value).matches()) {
+            throw new InvalidInputException("limit_key", "must be at most 200 letters, digits or _ . : @ - (not starting with . : @ -), got \""
+                    + (value.length() > 200 ? value.substring(0, 200) : value) + "\"");
+        }
+        return value;
     }
 
     /** A period as gantry.check_unique_while reads it, in seconds. */

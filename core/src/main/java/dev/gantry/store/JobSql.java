@@ -11,7 +11,7 @@ final class JobSql {
     static final String COLUMNS = """
             id, queue, kind, args::text AS args, state, priority, attempt, max_attempts, run_at, created_at,
             attempted_at, finished_at, worker_id, lease_expires_at, timeout_ms, errors::text AS errors,
-            result::text AS result, unique_key, tags, cancel_requested_at""";
+            result::text AS result, unique_key, tags, cancel_requested_at, limit_key, limited_at""";
 
     /**
      * A unique key another job holds makes an insert insert nothing (see SELECT_BY_UNIQUE_KEYS).
@@ -25,11 +25,11 @@ final class JobSql {
 
     private static final String INSERT_ONE = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
-                                     timeout_ms, unique_key, tags, unique_while, unique_until)
+                                     timeout_ms, unique_key, tags, unique_while, unique_until, limit_key)
             SELECT :queue, :kind, :args::jsonb,
                    CASE WHEN t.run_at > t.now THEN 'scheduled' ELSE 'available' END,
                    :priority, :max_attempts, t.run_at, t.now, :timeout_ms, :unique_key, :tags::text[],
-                   :unique_while::text, t.now + make_interval(secs => :unique_seconds::double precision)
+                   :unique_while::text, t.now + make_interval(secs => :unique_seconds::double precision), :limit_key
               FROM (SELECT coalesce(:now::timestamptz, now()) AS now,
                            coalesce(:run_at::timestamptz, :now::timestamptz, now()) AS run_at) t
             """;
@@ -54,17 +54,18 @@ final class JobSql {
 
     private static final String INSERT_ROWS = """
             INSERT INTO gantry.jobs (queue, kind, args, state, priority, max_attempts, run_at, created_at,
-                                     timeout_ms, unique_key, tags, unique_while, unique_until)
+                                     timeout_ms, unique_key, tags, unique_while, unique_until, limit_key)
             SELECT i.queue, i.kind, i.args::jsonb,
                    CASE WHEN coalesce(i.run_at::timestamptz, t.now) > t.now THEN 'scheduled' ELSE 'available' END,
                    i.priority, i.max_attempts, coalesce(i.run_at::timestamptz, t.now), t.now, i.timeout_ms,
                    i.unique_key, coalesce(i.tags::text[], '{}'),
-                   i.unique_while, t.now + make_interval(secs => i.unique_seconds::double precision)
+                   i.unique_while, t.now + make_interval(secs => i.unique_seconds::double precision), i.limit_key
               FROM unnest(:queues::text[], :kinds::text[], :args::text[], :priorities::int[],
                           :max_attempts::int[], :run_ats::text[], :timeouts::int[], :unique_keys::text[],
-                          :tags::text[], :unique_whiles::text[], :unique_seconds::bigint[]) WITH ORDINALITY
+                          :tags::text[], :unique_whiles::text[], :unique_seconds::bigint[], :limit_keys::text[])
+                   WITH ORDINALITY
                    AS i(queue, kind, args, priority, max_attempts, run_at, timeout_ms, unique_key, tags, unique_while,
-                        unique_seconds, ord),
+                        unique_seconds, limit_key, ord),
                    (SELECT coalesce(:now::timestamptz, now()) AS now) t
              ORDER BY i.ord
             """;

@@ -119,6 +119,7 @@ public final class JobStore {
         p.put("tags", NamedSql.SqlArray.of("text", job.tags()));
         p.put("unique_while", job.uniqueWhile());
         p.put("unique_seconds", job.uniqueSeconds());
+        p.put("limit_key", job.limitKey());
         if (job.uniqueKey() == null) return new Inserted(insertRows(conn, insert, p).getFirst().job(job), false);
         // A unique key can lose a race to a job that is then cancelled, or be held by a job whose
         // period is over (released here); insert again in those cases.
@@ -153,7 +154,7 @@ public final class JobStore {
         List<Object> queues = new ArrayList<>(n), kinds = new ArrayList<>(n), args = new ArrayList<>(n),
                 priorities = new ArrayList<>(n), maxAttempts = new ArrayList<>(n), runAts = new ArrayList<>(n),
                 timeouts = new ArrayList<>(n), uniqueKeys = new ArrayList<>(n), tags = new ArrayList<>(n),
-                uniqueWhiles = new ArrayList<>(n), uniqueSeconds = new ArrayList<>(n);
+                uniqueWhiles = new ArrayList<>(n), uniqueSeconds = new ArrayList<>(n), limitKeys = new ArrayList<>(n);
         for (NewJob j : jobs) {
             queues.add(j.queue());
             kinds.add(j.kind());
@@ -167,6 +168,7 @@ public final class JobStore {
             tags.add(arrayLiteral(j.tags()));
             uniqueWhiles.add(j.uniqueWhile());
             uniqueSeconds.add(j.uniqueSeconds());
+            limitKeys.add(j.limitKey());
         }
         Map<String, Object> p = new HashMap<>();
         p.put("queues", NamedSql.SqlArray.of("text", queues));
@@ -180,6 +182,7 @@ public final class JobStore {
         p.put("tags", NamedSql.SqlArray.of("text", tags));
         p.put("unique_whiles", NamedSql.SqlArray.of("text", uniqueWhiles));
         p.put("unique_seconds", NamedSql.SqlArray.of("int8", uniqueSeconds));
+        p.put("limit_keys", NamedSql.SqlArray.of("text", limitKeys));
         p.put("now", time.nowForSql());
         // Keys held by a job whose period is over are let go of first, so that the batch takes them.
         if (anyKey) releaseExpiredKeys(conn, uniqueKeys.stream().filter(java.util.Objects::nonNull).map(String.class::cast).toList());

@@ -46,7 +46,9 @@ final class Rows {
                 rs.getString("result"),
                 rs.getString("unique_key"),
                 tags(rs.getArray("tags")),
-                rs.getObject("cancel_requested_at") != null);
+                rs.getObject("cancel_requested_at") != null,
+                rs.getString("limit_key"),
+                instant(rs, "limited_at"));
     }
 
     /** A row an insert returned ({@link JobSql#INSERTED_COLUMNS}). */
@@ -55,7 +57,7 @@ final class Rows {
         Job job(NewJob j) {
             return new Job(id, j.queue(), j.kind(), args, state, j.priority(), 0, j.maxAttempts(), runAt, createdAt,
                     null, null, null, null, j.timeoutMs() == null ? null : Duration.ofMillis(j.timeoutMs()),
-                    List.of(), null, uniqueKey, j.tags(), false);
+                    List.of(), null, uniqueKey, j.tags(), false, j.limitKey(), null);
         }
     }
 

@@ -8,7 +8,8 @@ import dev.gantry.config.WorkerConfig;
 
 /**
  * A worker in its own JVM, for tests about processes (a SIGKILL must lose no job). Kinds:
- * {@code test.block} blocks until interrupted, {@code test.noop} returns at once.
+ * {@code test.block} blocks until interrupted, {@code test.noop} returns at once,
+ * {@code test.sleep} sleeps {@code {"ms": n}}.
  * Prints "ready" once fetching. Arguments: database URL, worker id, queue, concurrency, lease seconds.
  */
 public final class WorkerProcess {
@@ -28,6 +29,10 @@ public final class WorkerProcess {
             return null;
         });
         gantry.register("test.noop", Map.class, (a, ctx) -> null);
+        gantry.register("test.sleep", Map.class, (a, ctx) -> {
+            Thread.sleep(((Number) a.get("ms")).longValue());
+            return null;
+        });
         gantry.start();
         System.out.println("ready");
         System.out.flush();
