@@ -23,6 +23,7 @@ import dev.gantry.error.InvalidInputException;
 import dev.gantry.server.api.JobsApi;
 import dev.gantry.server.api.LogsApi;
 import dev.gantry.server.api.QueuesApi;
+import dev.gantry.server.api.LimitsApi;
 import dev.gantry.server.api.SchedulesApi;
 import dev.gantry.server.api.StatsApi;
 import dev.gantry.server.api.TokensApi;
@@ -108,6 +109,7 @@ public final class GantryServer implements AutoCloseable {
             resources.add(new QueuesApi(api.queues(), api.stats())::routes);
             resources.add(new StatsApi(api.stats())::routes);
             resources.add(new SchedulesApi(api.schedules(), requests)::routes);
+            resources.add(new LimitsApi(api.limits(), requests)::routes);
             resources.add(new OpenApiDocument()::routes);
             http = new HttpServer(c.host(), c.port(), json, requests,
                     new Authenticator(api.tokens(), Set.of("/api/events", "/api/logs/stream")), health,

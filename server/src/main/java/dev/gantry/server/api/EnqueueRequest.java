@@ -17,7 +17,8 @@ import dev.gantry.error.InvalidInputException;
  * now, 20 attempts). {@code delay_ms} is the relative alternative to {@code run_at}.
  */
 public record EnqueueRequest(String kind, JsonNode args, String queue, Integer priority, Instant runAt, Long delayMs,
-                             Integer maxAttempts, String uniqueKey, List<String> tags, Long timeoutMs, String uniqueWhile) {
+                             Integer maxAttempts, String uniqueKey, List<String> tags, Long timeoutMs, String uniqueWhile,
+                             String limitKey) {
 
     /** The batch body. */
     public record Batch(List<EnqueueRequest> jobs) {
@@ -33,7 +34,7 @@ public record EnqueueRequest(String kind, JsonNode args, String queue, Integer p
         if (timeoutMs != null && timeoutMs < 1) throw new InvalidInputException("timeout_ms", "must be positive, got " + timeoutMs);
         EnqueueOptions o = new EnqueueOptions(queue == null ? EnqueueOptions.DEFAULT_QUEUE : queue,
                 priority == null ? 0 : priority, runAt, delayMs == null ? null : Duration.ofMillis(delayMs),
-                maxAttempts, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), tags, uniqueKey, uniqueWhile);
+                maxAttempts, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), tags, uniqueKey, uniqueWhile, limitKey);
         return new JobRequest(kind, new RawJson(args == null || args.isNull() ? "{}" : args.toString()), o);
     }
 }

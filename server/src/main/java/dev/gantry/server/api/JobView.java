@@ -13,13 +13,13 @@ public record JobView(long id, String queue, String kind, @JsonRawValue String a
                       int attempt, int maxAttempts, Instant runAt, Instant createdAt, Instant attemptedAt,
                       Instant finishedAt, String workerId, Instant leaseExpiresAt, Long timeoutMs,
                       List<AttemptError> errors, @JsonRawValue String result, String uniqueKey, List<String> tags,
-                      boolean cancelRequested) {
+                      boolean cancelRequested, String limitKey, Instant limitedAt) {
 
     public static JobView of(Job j) {
         return new JobView(j.id(), j.queue(), j.kind(), j.args(), j.state().dbName(), j.priority(), j.attempt(),
                 j.maxAttempts(), j.runAt(), j.createdAt(), j.attemptedAt(), j.finishedAt(), j.workerId(),
                 j.leaseExpiresAt(), j.timeout() == null ? null : j.timeout().toMillis(), j.errors(), j.result(),
-                j.uniqueKey(), j.tags(), j.cancelRequested());
+                j.uniqueKey(), j.tags(), j.cancelRequested(), j.limitKey(), j.limitedAt());
     }
 
     /** A page of jobs and the cursor of the next one (null on the last page). */

@@ -62,6 +62,7 @@ class OpenApiTest {
             Map.entry("JobPage", JobView.Page.class),
             Map.entry("QueueView", QueuesApi.QueueView.class),
             Map.entry("ScheduleView", SchedulesApi.ScheduleView.class),
+            Map.entry("LimitView", LimitsApi.LimitView.class),
             Map.entry("StateCounts", dev.gantry.stats.StateCounts.class),
             Map.entry("WindowStats", dev.gantry.stats.WindowStats.class),
             Map.entry("MinutePoint", dev.gantry.stats.MinutePoint.class),
@@ -84,10 +85,11 @@ class OpenApiTest {
             "JobFilter", JobsApi.FilterBody.class,
             "CommandRequest", WorkersApi.CommandRequest.class,
             "CreateTokenRequest", TokensApi.CreateTokenRequest.class,
-            "ScheduleBody", SchedulesApi.ScheduleBody.class);
+            "ScheduleBody", SchedulesApi.ScheduleBody.class,
+            "LimitBody", LimitsApi.LimitBody.class);
     /** Schemas with no record behind them (maps built in the resources, shared types, SSE data). */
     private static final Set<String> NOT_RECORDS = Set.of("Error", "Name", "JobState", "JobList", "BulkRetryResult",
-            "BulkCancelResult", "QueueList", "ScheduleList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health",
+            "BulkCancelResult", "QueueList", "ScheduleList", "LimitList", "WorkerQueue", "WorkerList", "TokenList", "Me", "Health",
             "JobEvents", "WorkerRemoved", "Reset", "StreamError");
 
     private static RunningServer s;
