@@ -59,6 +59,10 @@ final class Database implements AutoCloseable {
         return gantry.schedules();
     }
 
+    dev.gantry.client.LimitClient limits() {
+        return gantry.limits();
+    }
+
     QueueClient queues() {
         return gantry.queues();
     }

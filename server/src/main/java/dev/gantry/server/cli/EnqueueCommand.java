@@ -87,6 +87,14 @@ public final class EnqueueCommand implements Callable<Integer> {
             description = "Idempotency key: while a job with this key is active, return it instead of a new one.")
     String uniqueKey;
 
+    @Option(names = "--unique-while", paramLabel = "WINDOW",
+            description = "How long the job holds --unique-key: waiting, active, forever (default) or a period such as 10m.")
+    String uniqueWhile;
+
+    @Option(names = "--limit-key", paramLabel = "KEY",
+            description = "Run under the concurrency and rate limit of this key (gantry limits set).")
+    String limitKey;
+
     @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "A tag (repeatable).")
     List<String> tags = new ArrayList<>();
 
@@ -154,7 +162,8 @@ public final class EnqueueCommand implements Callable<Integer> {
         if (maxAttempts != null) o = o.withMaxAttempts(maxAttempts);
         if (timeout != null) o = o.withTimeout(timeout);
         if (!tags.isEmpty()) o = o.withTags(tags.toArray(String[]::new));
-        if (uniqueKey != null) o = o.withUniqueKey(uniqueKey);
+        if (uniqueKey != null || uniqueWhile != null) o = o.withUniqueKey(uniqueKey, uniqueWhile);
+        if (limitKey != null) o = o.withLimitKey(limitKey);
         return o;
     }
 

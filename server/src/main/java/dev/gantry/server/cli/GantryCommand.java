@@ -34,7 +34,7 @@ import dev.gantry.server.settings.WorkerSettings;
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = GantryCommand.Version.class,
         description = "Durable background jobs on PostgreSQL.",
         subcommands = {ServerCommand.class, WorkerCommand.class, MigrateCommand.class, EnqueueCommand.class,
-                JobsCommand.class, QueuesCommand.class, SchedulesCommand.class, WorkersCommand.class, LogsCommand.class, StatsCommand.class, TokensCommand.class,
+                JobsCommand.class, QueuesCommand.class, SchedulesCommand.class, LimitsCommand.class, WorkersCommand.class, LogsCommand.class, StatsCommand.class, TokensCommand.class,
                 DatabaseUrlCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 ok                         1 bad configuration, database unreachable",
